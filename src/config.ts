@@ -1,0 +1,75 @@
+// Configuration: defaults <- config file <- environment <- flags, validated once with every
+// problem reported together. Only what the shipped commands use lives here.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PaperboyError } from './errors.js';
+import { formatZodIssue } from './sources/json-path.js';
+import { parseJsonText } from './sources/parse-json-text.js';
+
+export const DEFAULT_CONFIG_FILE = 'paperboy.config.json';
+
+const topicOverrideSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  terms: z.array(z.string().min(1)).optional(),
+  acronyms: z.array(z.string().min(1)).optional(),
+  patterns: z.array(z.string().min(1)).optional(),
+  replace: z.boolean().optional(),
+});
+
+const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Topic id -> extra rules for a shipped topic, or a whole new topic. */
+  topics: z.record(z.string(), topicOverrideSchema).optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or null when the defaults are used. */
+  path: string | null;
+}
+
+/**
+ * Loads the config file: `explicitPath` (--config) must exist; otherwise PAPERBOY_CONFIG, then
+ * ./paperboy.config.json if present, else the built-in defaults.
+ */
+export function loadConfig(
+  explicitPath?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  const requested = explicitPath ?? env.PAPERBOY_CONFIG;
+  const path = requested ? resolve(requested) : resolve(DEFAULT_CONFIG_FILE);
+  if (!requested && !existsSync(path)) return { config: {}, path: null };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PaperboyError(
+      'config',
+      `${requested}: config file ${code === 'ENOENT' ? 'not found' : `cannot be read (${code})`}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const label = requested ?? DEFAULT_CONFIG_FILE;
+  let value: unknown;
+  try {
+    value = parseJsonText(text, label);
+  } catch (error) {
+    throw new PaperboyError('config', (error as Error).message);
+  }
+  const result = configSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${formatZodIssue(issue)}`);
+    throw new PaperboyError(
+      'config',
+      `${label}: ${problems.length} problem(s):\n${problems.join('\n')}`,
+    );
+  }
+  return { config: result.data, path };
+}
