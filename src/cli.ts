@@ -17,7 +17,9 @@ Exit codes:
   2  bad usage: unknown command, option or argument
   3  a file, URL or the network could not be read
   4  the input is not usable (empty, binary, malformed, no papers)
-  5  the configuration is wrong (config file, unknown topic id)`;
+  5  the configuration is wrong (config file, unknown topic id)
+  6  the subscriber file is broken, or could not be locked or written (it is left as it was)
+  7  the request conflicts with the list (unknown address, already subscribed, suppressed)`;
 
 const SOURCE_ARGUMENT_HELP = `Sources: ${SOURCE_HELP}.
 Formats are detected from the content: the plain-text copy of the HF papers page, HF API JSON

@@ -8,23 +8,34 @@ import { formatZodIssue } from './sources/json-path.js';
 import { parseJsonText } from './sources/parse-json-text.js';
 
 export const DEFAULT_CONFIG_FILE = 'paperboy.config.json';
-
-const topicOverrideSchema = z.strictObject({
-  name: z.string().min(1).optional(),
-  description: z.string().optional(),
-  terms: z.array(z.string().min(1)).optional(),
-  acronyms: z.array(z.string().min(1)).optional(),
-  patterns: z.array(z.string().min(1)).optional(),
-  replace: z.boolean().optional(),
-});
+export const DEFAULT_SUBSCRIBERS_FILE = 'subscribers.json';
+export const DEFAULT_DATA_DIR = 'data';
 
 const configSchema = z.strictObject({
   $schema: z.string().optional(),
-  /** Topic id -> extra rules for a shipped topic, or a whole new topic. */
-  topics: z.record(z.string(), topicOverrideSchema).optional(),
+  /**
+   * Topic id -> extra rules for a shipped topic, or a whole new topic. Checked in detail by
+   * resolveTopics, which knows the taxonomy and can suggest the closest id.
+   */
+  topics: z.record(z.string(), z.unknown()).optional(),
+  /** The subscriber file of the JSON store (relative to the working directory). */
+  subscribers: z.string().min(1).default(DEFAULT_SUBSCRIBERS_FILE),
+  /** Where paperboy keeps its own state: send history, plans, the outbox. */
+  dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
+  plan: z
+    .strictObject({
+      /** Papers per email when a subscriber sets no cap. */
+      maxPapers: z.int().min(1).max(100).default(10),
+      /** A paper a segment received within this many days is not sent to it again. */
+      historyDays: z.int().min(0).max(3650).default(30),
+      /** Send a short "nothing on your topics today" note instead of no email. */
+      sendEmpty: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type PlanConfig = Config['plan'];
 
 export interface LoadedConfig {
   config: Config;
@@ -42,7 +53,7 @@ export function loadConfig(
 ): LoadedConfig {
   const requested = explicitPath ?? env.PAPERBOY_CONFIG;
   const path = requested ? resolve(requested) : resolve(DEFAULT_CONFIG_FILE);
-  if (!requested && !existsSync(path)) return { config: {}, path: null };
+  if (!requested && !existsSync(path)) return { config: configSchema.parse({}), path: null };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

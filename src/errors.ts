@@ -12,6 +12,10 @@ export const ExitCode = {
   invalidInput: 4,
   /** The configuration (config file, topic ids) is wrong. */
   config: 5,
+  /** The subscriber store is broken (invalid file) or could not be locked or written. */
+  store: 6,
+  /** The request conflicts with the list: unknown address, already subscribed, suppressed. */
+  conflict: 7,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;

@@ -71,3 +71,60 @@ export interface Topic {
   /** Regular expression sources (case-insensitive) for what a phrase list cannot say. */
   patterns: string[];
 }
+
+export const SUBSCRIBER_STATUSES = ['active', 'unsubscribed', 'bounced'] as const;
+/** `unsubscribed` and `bounced` subscribers are suppression records: never mailed, kept. */
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** `weekly` subscribers get, on their weekday, the issues of the past 7 days merged. */
+export type Frequency = 'daily' | 'weekly';
+
+/** Phrases matched like topic terms on title, abstract and HF keywords. */
+export interface KeywordFilter {
+  /** A paper matching any of these is selected even outside the subscriber's topics. */
+  include: string[];
+  /** A paper matching any of these is never selected (wins over topics and include). */
+  exclude: string[];
+}
+
+/** One person on the list, as the store returns it (every optional field filled in). */
+export interface Subscriber {
+  /** Stable, opaque, never reused: `sub_` + random hex. Links and the ledger refer to it. */
+  id: string;
+  /** As given (trimmed); compared case-insensitively. */
+  email: string;
+  name: string | null;
+  /** Topic ids, or `all` for every paper of the issue. */
+  topics: string[] | 'all';
+  keywords: KeywordFilter;
+  /** Papers per email; null means the configured default. */
+  maxPapers: number | null;
+  frequency: Frequency;
+  /** The day a weekly subscriber is served; null for daily subscribers. */
+  weekday: Weekday | null;
+  status: SubscriberStatus;
+  /** ISO timestamps. */
+  subscribedAt: string;
+  updatedAt: string;
+  unsubscribedAt: string | null;
+}
+
+/** What a segment's subscribers share: everything that decides which papers they get. */
+export interface SelectionSettings {
+  topics: string[] | 'all';
+  keywords: KeywordFilter;
+  maxPapers: number;
+  frequency: Frequency;
+  weekday: Weekday | null;
+}

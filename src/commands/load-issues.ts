@@ -1,12 +1,12 @@
 // What parse, topics and digest share: config -> topics -> source -> classified issues, with
 // warnings reported on stderr as `warning: <source>:<line>: <message>`.
-import { loadConfig } from '../config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig } from '../config.js';
 import { PaperboyError } from '../errors.js';
 import { SAMPLE } from '../sample.js';
 import { parseYmd } from '../sources/dates.js';
 import { loadIssues, type SourceFormat } from '../sources/index.js';
 import { classifyPapers } from '../topics/classify.js';
-import { resolveTopics } from '../topics/resolve-topics.js';
+import { resolveTopics, type TopicsConfig } from '../topics/resolve-topics.js';
 import type { Issue, Topic } from '../types.js';
 
 export interface SourceFlags {
@@ -24,7 +24,7 @@ export interface Loaded {
 
 export function loadTopics(configPath: string | undefined): Topic[] {
   const { config, path } = loadConfig(configPath);
-  return resolveTopics(config.topics, path ?? 'config');
+  return resolveTopics(config.topics as TopicsConfig | undefined, path ?? DEFAULT_CONFIG_FILE);
 }
 
 export function checkDate(date: string | undefined): string | undefined {

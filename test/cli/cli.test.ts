@@ -280,12 +280,20 @@ describe('bad input: one clear message, a documented exit code, no stack trace',
   it('a config with an unknown field is rejected with every problem listed', async () => {
     const config = file(
       'bad-fields.json',
-      JSON.stringify({ topicz: {}, topics: { graphs: { terms: 'x' } } }),
+      JSON.stringify({ topicz: {}, plan: { maxPapers: 0 } }),
     );
     const result = await runCli(['topics', '--config', config]);
     expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/2 problem\(s\)/);
     expect(result.stderr).toMatch(/topicz/);
-    expect(result.stderr).toMatch(/topics\.graphs\.terms: expected an array/);
+    expect(result.stderr).toMatch(/plan\.maxPapers/);
+  });
+
+  it('a topic override of the wrong shape names the field', async () => {
+    const config = file('bad-topic.json', JSON.stringify({ topics: { graphs: { terms: 'x' } } }));
+    const result = await runCli(['topics', '--config', config]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/topics\.graphs\.terms: expected a list of strings/);
   });
 
   it('config can add a topic, and the topic is used', async () => {
