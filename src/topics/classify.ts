@@ -218,13 +218,15 @@ function scoreTopic(topic: CompiledTopic, text: PaperText): TopicScore {
     }
     if (hit === null) return;
     // Terms and acronyms are reported as written in the rule; a pattern, whose source would mean
-    // nothing to a reader, by the text it matched.
-    const label =
-      rule.kind === 'pattern' ? hit.first.text.toLowerCase().replace(/\s+/g, ' ') : rule.source;
+    // nothing to a reader, by the text it matched, as the paper wrote it ("Faster R-CNN").
+    const label = rule.kind === 'pattern' ? hit.first.text.replace(/\s+/g, ' ') : rule.source;
     hits.push({ label, weight: hit.weight, field: hit.field, order });
   });
   hits.sort((a, b) => b.weight - a.weight || a.field - b.field || a.order - b.order);
-  const matched = [...new Set(hits.map((hit) => hit.label))];
+  const seen = new Set<string>();
+  const matched = hits
+    .map((hit) => hit.label)
+    .filter((label) => !seen.has(label.toLowerCase()) && seen.add(label.toLowerCase()));
   return { score: hits.reduce((sum, hit) => sum + hit.weight, 0), matched };
 }
 

@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, SEED_PATH, seedText } from '../helpers.js';
+import { fixture, type LocalServer, SEED_PATH, seedText, startLocalServer } from '../helpers.js';
 import { ROOT, runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
@@ -40,12 +38,12 @@ function expectNoStack(stderr: string): void {
   expect(stderr).not.toMatch(/\n\s+at |this is a bug/);
 }
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 let hits = 0;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/daily_papers') {
       hits++;
@@ -58,12 +56,11 @@ beforeAll(async () => {
     if (url.pathname === '/seed') return void res.writeHead(200).end(seedText());
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 describe('paperboy parse', () => {
@@ -278,10 +275,7 @@ describe('bad input: one clear message, a documented exit code, no stack trace',
   });
 
   it('a config with an unknown field is rejected with every problem listed', async () => {
-    const config = file(
-      'bad-fields.json',
-      JSON.stringify({ topicz: {}, plan: { maxPapers: 0 } }),
-    );
+    const config = file('bad-fields.json', JSON.stringify({ topicz: {}, plan: { maxPapers: 0 } }));
     const result = await runCli(['topics', '--config', config]);
     expect(result.code).toBe(5);
     expect(result.stderr).toMatch(/2 problem\(s\)/);

@@ -1,13 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaperboyError } from '../../src/errors.js';
 import { loadIssues } from '../../src/sources/index.js';
-import { fixture, SEED_DATE, SEED_PATH, seedText } from '../helpers.js';
+import {
+  fixture,
+  type LocalServer,
+  SEED_DATE,
+  SEED_PATH,
+  seedText,
+  startLocalServer,
+} from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-load-'));
 const file = (name: string, content: string | Buffer): string => {
@@ -27,12 +32,12 @@ async function rejection(promise: Promise<unknown>): Promise<PaperboyError> {
   return error as PaperboyError;
 }
 
-let server: Server;
+let server: LocalServer;
 let base: string;
 const requests: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     requests.push(req.url ?? '');
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/seed.txt') {
@@ -52,12 +57,11 @@ beforeAll(async () => {
       res.writeHead(404).end('not here');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 describe('loadIssues reads every kind of source', () => {

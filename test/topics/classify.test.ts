@@ -194,9 +194,18 @@ describe('createClassifier', () => {
     });
   });
 
-  it('reports a pattern by the text it matched', () => {
+  it('reports a pattern by the text it matched, as the paper wrote it', () => {
     const paper = makePaper({ title: 'Detecting Objects in the Dark' });
-    expect(classify(paper).matched).toEqual({ detection: ['detecting objects'] });
+    expect(classify(paper).matched).toEqual({ detection: ['Detecting Objects'] });
+  });
+
+  it('reports a pattern matched twice in different case once', () => {
+    const paper = makePaper({
+      title: 'Faster R-CNN Revisited for Object Detection',
+      abstract: 'We revisit faster r-cnn.',
+    });
+    const labels = createClassifier(defaultTopics)(paper).matched.detection ?? [];
+    expect(labels.filter((label) => label.toLowerCase() === 'faster r-cnn')).toEqual(['Faster R-CNN']);
   });
 
   it('ignores acronyms in links', () => {

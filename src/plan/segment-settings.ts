@@ -1,0 +1,63 @@
+// A subscriber's selection settings in canonical form, and the segment id derived from them.
+//
+// Two subscribers are in the same segment exactly when their canonical settings are equal, so the
+// canonical form erases every difference that cannot change which papers are chosen: topic order,
+// duplicate topics, keyword case, spacing and order, and the weekday of a daily subscriber.
+import { createHash } from 'node:crypto';
+import type { KeywordFilter, SelectionSettings, Subscriber } from '../types.js';
+
+function sortedUnique(items: readonly string[]): string[] {
+  return [...new Set(items)].sort();
+}
+
+/** Trimmed, lower-cased, inner whitespace collapsed, empty phrases dropped, sorted, unique. */
+export function normalizeKeywords(phrases: readonly string[]): string[] {
+  return sortedUnique(
+    phrases
+      .map((phrase) => phrase.trim().replace(/\s+/g, ' ').toLowerCase())
+      .filter((phrase) => phrase.length > 0),
+  );
+}
+
+/** The settings that decide a subscriber's papers; a null cap becomes `defaultMaxPapers`. */
+export function selectionSettings(
+  subscriber: Pick<Subscriber, 'topics' | 'keywords' | 'maxPapers' | 'frequency' | 'weekday'>,
+  defaultMaxPapers: number,
+): SelectionSettings {
+  const topics =
+    subscriber.topics === 'all'
+      ? 'all'
+      : sortedUnique(subscriber.topics.map((id) => id.trim()).filter((id) => id.length > 0));
+  const keywords: KeywordFilter = {
+    include: normalizeKeywords(subscriber.keywords.include),
+    exclude: normalizeKeywords(subscriber.keywords.exclude),
+  };
+  return {
+    topics,
+    keywords,
+    maxPapers: subscriber.maxPapers ?? defaultMaxPapers,
+    frequency: subscriber.frequency,
+    weekday: subscriber.frequency === 'weekly' ? subscriber.weekday : null,
+  };
+}
+
+/**
+ * `seg_` + the first 12 hex digits of the SHA-256 of the canonical settings as JSON with a fixed
+ * key order. The send history is keyed by this id, so the canonical form must not change: a new
+ * form would give every segment a new id and forget what each was sent.
+ *
+ * The cap is part of the id on purpose: segments that differ only in their cap receive different
+ * papers, so they cannot share a history. The price is that changing the configured default cap
+ * starts a fresh history for the subscribers who use it.
+ */
+export function segmentId(settings: SelectionSettings): string {
+  const canonical = JSON.stringify({
+    topics: settings.topics,
+    include: settings.keywords.include,
+    exclude: settings.keywords.exclude,
+    maxPapers: settings.maxPapers,
+    frequency: settings.frequency,
+    weekday: settings.weekday,
+  });
+  return `seg_${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
+}
