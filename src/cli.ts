@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { runDigest } from './commands/digest.js';
 import { runParse } from './commands/parse.js';
+import { runPlan } from './commands/plan.js';
+import { registerSubscribersCommand } from './commands/subscribers.js';
 import { runTopics } from './commands/topics.js';
 import { ExitCode, PaperboyError } from './errors.js';
 import { SOURCE_FORMATS, SOURCE_HELP } from './sources/index.js';
@@ -82,6 +84,35 @@ export function createProgram(): Command {
     .option('--json', 'print JSON instead of a table')
     .addHelpText('after', `\n${SOURCE_ARGUMENT_HELP}`)
     .action((source: string | undefined, flags) => runTopics(source, flags));
+
+  sourceOptions(
+    program
+      .command('plan')
+      .description(
+        'show who gets which papers for an issue: segments, their papers, and who is skipped and why',
+      )
+      .argument('<source>', 'where to read papers from'),
+  )
+    .option(
+      '--subscribers <file>',
+      'the subscriber file (default: config "subscribers", ./subscribers.json)',
+    )
+    .option('--json', 'print the plan as JSON')
+    .addHelpText(
+      'after',
+      `
+With several days in the source, the plan is for --date (or the newest day); the other days feed
+weekly digests. Papers a segment got within the last plan.historyDays days (config, default 30)
+are not planned again; the history is <dataDir>/history.json.
+
+Example:
+  paperboy plan examples/hf-papers-2025-10-31.txt --date 2025-10-31 --subscribers subscribers.example.json
+
+${SOURCE_ARGUMENT_HELP}`,
+    )
+    .action((source: string, flags) => runPlan(source, flags));
+
+  registerSubscribersCommand(program);
 
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');

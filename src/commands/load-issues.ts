@@ -1,13 +1,12 @@
 // What parse, topics and digest share: config -> topics -> source -> classified issues, with
 // warnings reported on stderr as `warning: <source>:<line>: <message>`.
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../config.js';
 import { PaperboyError } from '../errors.js';
 import { SAMPLE } from '../sample.js';
 import { parseYmd } from '../sources/dates.js';
 import { loadIssues, type SourceFormat } from '../sources/index.js';
 import { classifyPapers } from '../topics/classify.js';
-import { resolveTopics, type TopicsConfig } from '../topics/resolve-topics.js';
 import type { Issue, Topic } from '../types.js';
+import { type Context, loadContext } from './context.js';
 
 export interface SourceFlags {
   date?: string;
@@ -22,11 +21,6 @@ export interface Loaded {
   label: string;
 }
 
-export function loadTopics(configPath: string | undefined): Topic[] {
-  const { config, path } = loadConfig(configPath);
-  return resolveTopics(config.topics as TopicsConfig | undefined, path ?? DEFAULT_CONFIG_FILE);
-}
-
 export function checkDate(date: string | undefined): string | undefined {
   if (date === undefined) return undefined;
   const valid = parseYmd(date);
@@ -39,9 +33,10 @@ export function checkDate(date: string | undefined): string | undefined {
 export async function loadClassifiedIssues(
   source: string | undefined,
   flags: SourceFlags,
+  context?: Context,
   stderr: NodeJS.WritableStream = process.stderr,
 ): Promise<Loaded> {
-  const topics = loadTopics(flags.config);
+  const { topics } = context ?? loadContext(flags.config);
   const date = checkDate(flags.date) ?? (source === undefined ? SAMPLE.date : undefined);
   const path = source ?? SAMPLE.path;
   const label = source ?? SAMPLE.label;

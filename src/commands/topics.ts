@@ -1,5 +1,6 @@
 import type { Issue, Topic } from '../types.js';
-import { loadClassifiedIssues, loadTopics, type SourceFlags } from './load-issues.js';
+import { loadContext } from './context.js';
+import { loadClassifiedIssues, type SourceFlags } from './load-issues.js';
 
 export interface TopicsFlags extends SourceFlags {
   json?: boolean;
@@ -41,7 +42,11 @@ export async function runTopics(source: string | undefined, flags: TopicsFlags):
   let rows: TopicRow[];
   let untagged: number | null = null;
   if (source === undefined) {
-    rows = loadTopics(flags.config).map(({ id, name, description }) => ({ id, name, description }));
+    rows = loadContext(flags.config).topics.map(({ id, name, description }) => ({
+      id,
+      name,
+      description,
+    }));
   } else {
     const { topics, issues } = await loadClassifiedIssues(source, flags);
     const counts = countPapers(topics, issues);

@@ -54,7 +54,10 @@ function toMaps(history: SendHistory): Map<string, Map<string, string>> {
  * A later date already recorded for a paper is kept (recording an older plan must not make a
  * recent send look old).
  */
-export function recordPlan(history: SendHistory, plan: Pick<Plan, 'date' | 'segments'>): SendHistory {
+export function recordPlan(
+  history: SendHistory,
+  plan: Pick<Plan, 'date' | 'segments'>,
+): SendHistory {
   const segments = toMaps(history);
   for (const segment of plan.segments) {
     const sent = segments.get(segment.id) ?? new Map<string, string>();
@@ -71,7 +74,11 @@ export function recordPlan(history: SendHistory, plan: Pick<Plan, 'date' | 'segm
  * A new history without the sends that can no longer hold a paper back for an issue dated `today`
  * or later: those before today - historyDays. Segments left with nothing are dropped.
  */
-export function pruneHistory(history: SendHistory, today: string, historyDays: number): SendHistory {
+export function pruneHistory(
+  history: SendHistory,
+  today: string,
+  historyDays: number,
+): SendHistory {
   const from = addDays(today, -Math.max(0, historyDays));
   const segments = toMaps(history);
   for (const sent of segments.values()) {

@@ -54,7 +54,9 @@ export function createPaperMatcher(
       if (wanted === null || wanted.has(id)) topics[id] = [...(paper.matched[id] ?? [])];
     }
     if (wanted !== null && Object.keys(topics).length === 0 && keywords.length === 0) return null;
-    const phrases = new Set([...Object.values(topics).flat(), ...keywords].map((p) => p.toLowerCase()));
+    const phrases = new Set(
+      [...Object.values(topics).flat(), ...keywords].map((p) => p.toLowerCase()),
+    );
     return { reasons: { topics, keywords }, strength: phrases.size };
   };
 }

@@ -47,6 +47,26 @@ interface CompiledRule {
   /** As written in the topic. */
   source: string;
   re: RegExp;
+  /**
+   * Text that any match must contain (lower case for terms, as written for acronyms), or null.
+   * A plain `includes` rules most rules out before their regular expression runs: running (and,
+   * the first time, compiling) hundreds of Unicode regular expressions per paper is what a
+   * classification costs otherwise.
+   */
+  probe: string | null;
+}
+
+/** The first word of a term, which every match starts with (the plural only changes the end). */
+function termProbe(term: string): string | null {
+  const words = term
+    .trim()
+    .toLowerCase()
+    .split(/[\s\-\u2010-\u2013]+/)
+    .filter(Boolean);
+  const first = words[0];
+  if (first === undefined) return null;
+  // A one-word term "study" also matches "studies": probe for what both share.
+  return words.length === 1 && /[^aeiou]y$/.test(first) ? first.slice(0, -1) : first;
 }
 
 interface CompiledTopic {
@@ -111,16 +131,23 @@ export function patternRegExp(source: string): RegExp {
 
 function compileTopic(topic: Topic): CompiledTopic {
   const rules: CompiledRule[] = [
-    ...topic.terms.map((source) => ({ kind: 'term' as const, source, re: termRegExp(source) })),
+    ...topic.terms.map((source) => ({
+      kind: 'term' as const,
+      source,
+      re: termRegExp(source),
+      probe: termProbe(source),
+    })),
     ...topic.acronyms.map((source) => ({
       kind: 'acronym' as const,
       source,
       re: acronymRegExp(source),
+      probe: source.trim(),
     })),
     ...topic.patterns.map((source) => ({
       kind: 'pattern' as const,
       source,
       re: patternRegExp(source),
+      probe: null,
     })),
   ];
   return { id: topic.id, rules };
@@ -161,7 +188,11 @@ function matchSpans(re: RegExp, text: string): Span[] {
  * assessment", "recommender" inside "recommender system" are one piece of evidence, not two.
  */
 function effectiveSpans(rules: readonly CompiledRule[], text: string): Span[][] {
-  const all = rules.map((rule) => matchSpans(rule.re, text));
+  const lower = text.toLowerCase();
+  const all = rules.map((rule) => {
+    const haystack = rule.kind === 'acronym' ? text : lower;
+    return rule.probe === null || haystack.includes(rule.probe) ? matchSpans(rule.re, text) : [];
+  });
   return all.map((spans, index) =>
     spans.filter(
       (span) =>

@@ -205,7 +205,9 @@ describe('createClassifier', () => {
       abstract: 'We revisit faster r-cnn.',
     });
     const labels = createClassifier(defaultTopics)(paper).matched.detection ?? [];
-    expect(labels.filter((label) => label.toLowerCase() === 'faster r-cnn')).toEqual(['Faster R-CNN']);
+    expect(labels.filter((label) => label.toLowerCase() === 'faster r-cnn')).toEqual([
+      'Faster R-CNN',
+    ]);
   });
 
   it('ignores acronyms in links', () => {

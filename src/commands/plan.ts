@@ -1,0 +1,72 @@
+// `paperboy plan`: who gets which papers for one issue, before anything is rendered or sent.
+import { PaperboyError } from '../errors.js';
+import {
+  formatPlan,
+  HISTORY_FILE,
+  type Plan,
+  planIssue,
+  planToJson,
+  readHistory,
+} from '../plan/index.js';
+import type { Issue } from '../types.js';
+import { type Context, historyPath, loadContext, openSubscriberStore } from './context.js';
+import { loadClassifiedIssues, type SourceFlags } from './load-issues.js';
+
+export interface PlanFlags extends SourceFlags {
+  subscribers?: string;
+  json?: boolean;
+}
+
+/**
+ * The issue to plan: the one dated --date when the source holds several days, else the newest.
+ * The others are the "recent" issues a weekly digest merges.
+ */
+export function pickIssue(
+  issues: readonly Issue[],
+  date: string | undefined,
+): { issue: Issue; recent: Issue[] } {
+  const sorted = [...issues].sort((a, b) => b.date.localeCompare(a.date));
+  const issue =
+    (date ? sorted.find((candidate) => candidate.date === date) : undefined) ?? sorted[0];
+  if (!issue) throw new PaperboyError('invalidInput', 'the source holds no issue');
+  return { issue, recent: sorted.filter((other) => other !== issue) };
+}
+
+export interface PlannedRun {
+  plan: Plan;
+  subscribersLabel: string;
+}
+
+/** Source + subscribers + history -> the plan. Shared by `plan` and, later, preview and send. */
+export async function buildPlan(
+  source: string,
+  flags: PlanFlags,
+  context: Context = loadContext(flags.config),
+): Promise<PlannedRun> {
+  const { issues } = await loadClassifiedIssues(source, flags, context);
+  const { store, label } = openSubscriberStore(context, flags.subscribers);
+  try {
+    const subscribers = await store.list();
+    const history = await readHistory(historyPath(context, HISTORY_FILE));
+    const plan = planIssue(
+      pickIssue(issues, flags.date),
+      subscribers,
+      history,
+      context.config.plan,
+    );
+    return { plan, subscribersLabel: label };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runPlan(source: string, flags: PlanFlags): Promise<void> {
+  const context = loadContext(flags.config);
+  const { plan, subscribersLabel } = await buildPlan(source, flags, context);
+  if (plan.totals.subscribers === 0) {
+    process.stderr.write(
+      `paperboy: ${subscribersLabel} has no subscribers; add one with "paperboy subscribers add EMAIL --topics ..."\n`,
+    );
+  }
+  process.stdout.write(flags.json ? planToJson(plan) : formatPlan(plan, context.topics));
+}

@@ -1,0 +1,8 @@
+// The plan step's public surface, for the commands and the send step.
+export { formatPlan, planToJson } from './format-plan.js';
+export { emptyHistory, pruneHistory, recentlySent, recordPlan } from './history.js';
+export { HISTORY_FILE, readHistory, writeHistory } from './history-file.js';
+export { planIssue, WEEK_DAYS } from './plan-issue.js';
+export { segmentId, selectionSettings } from './segment-settings.js';
+export type * from './types.js';
+export { SKIP_REASONS } from './types.js';

@@ -1,0 +1,270 @@
+// The plan for one issue: which subscribers get an email, grouped into segments of identical
+// settings, and which papers each segment gets, with the reasons. Pure: the issue, the
+// subscribers, the send history and the options come in; nothing is read, written or timed.
+//
+// - Only active subscribers are served; unsubscribed and bounced ones are listed as skipped.
+// - Weekly subscribers are served on their weekday (of the issue date, in UTC) with the issues of
+//   the 7 days ending on the issue date merged; on other days they are skipped with the date of
+//   their next digest.
+// - A segment's selection is match-paper.ts's rule, minus the papers the segment received within
+//   `historyDays` days before the issue date (history.ts), in rank-papers.ts's order, capped.
+// - A segment left with no papers is dropped and its subscribers skipped, saying whether nothing
+//   matched or everything that matched was sent already; with `sendEmpty` it stays, `empty`.
+import { PaperboyError } from '../errors.js';
+import type { Issue, Paper, SelectionSettings, Subscriber } from '../types.js';
+import { recentlySent } from './history.js';
+import { createPaperMatcher } from './match-paper.js';
+import { compareRank } from './rank-papers.js';
+import { segmentId, selectionSettings } from './segment-settings.js';
+import {
+  type EmptyReason,
+  type Plan,
+  type PlanInput,
+  type PlannedPaper,
+  type PlanOptions,
+  type Recipient,
+  type Segment,
+  type SendHistory,
+  SKIP_REASONS,
+  type SkippedSubscriber,
+} from './types.js';
+import { addDays, nextWeekday, weekdayOf } from './utc-days.js';
+
+/** Days a weekly digest covers, ending on (and including) the issue date. */
+export const WEEK_DAYS = 7;
+
+interface Candidate {
+  paper: Paper;
+  issueDate: string;
+  order: number;
+}
+
+interface Pool {
+  candidates: Candidate[];
+  /** Dates of the issues merged, oldest first. */
+  issueDates: string[];
+}
+
+/** The issue's own papers, in page order. */
+function dailyPool(issue: Issue): Pool {
+  return {
+    candidates: issue.papers.map((paper, order) => ({ paper, issueDate: issue.date, order })),
+    issueDates: [issue.date],
+  };
+}
+
+/**
+ * The week's issues merged: newest issue first, page order within each, each paper once. The
+ * newest copy of a paper is kept, as its upvote count is the most recent.
+ */
+function weeklyPool(issue: Issue, recent: readonly Issue[]): Pool {
+  const from = addDays(issue.date, -(WEEK_DAYS - 1));
+  const issues = [
+    issue,
+    ...recent.filter((other) => other.date >= from && other.date <= issue.date),
+  ];
+  // A stable sort keeps the planned issue ahead of another copy of the same day.
+  const newestFirst = [...issues].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  const seen = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const day of newestFirst) {
+    for (const paper of day.papers) {
+      if (seen.has(paper.id)) continue;
+      seen.add(paper.id);
+      candidates.push({ paper, issueDate: day.date, order: candidates.length });
+    }
+  }
+  return { candidates, issueDates: [...new Set(issues.map((day) => day.date))].sort() };
+}
+
+interface Selection {
+  papers: PlannedPaper[];
+  matched: number;
+  alreadySent: number;
+}
+
+function selectPapers(
+  pool: Pool,
+  settings: SelectionSettings,
+  sent: ReadonlySet<string>,
+): Selection {
+  const match = createPaperMatcher(settings);
+  let matched = 0;
+  const fresh: (PlannedPaper & { order: number })[] = [];
+  for (const { paper, issueDate, order } of pool.candidates) {
+    const found = match(paper);
+    if (found === null) continue;
+    matched++;
+    if (sent.has(paper.id)) continue;
+    fresh.push({
+      paperId: paper.id,
+      issueDate,
+      title: paper.title,
+      upvotes: paper.upvotes,
+      strength: found.strength,
+      publishedAt: paper.publishedAt,
+      reasons: found.reasons,
+      order,
+    });
+  }
+  const papers = fresh
+    .sort(compareRank)
+    .slice(0, settings.maxPapers)
+    .map(({ order: _order, ...planned }) => planned);
+  return { papers, matched, alreadySent: matched - fresh.length };
+}
+
+function describeSpan(date: string, settings: SelectionSettings): string {
+  return settings.frequency === 'weekly'
+    ? `the week ${addDays(date, -(WEEK_DAYS - 1))} to ${date}`
+    : `the issue of ${date}`;
+}
+
+function emptyDetail(
+  reason: EmptyReason,
+  selection: Selection,
+  pool: Pool,
+  date: string,
+  settings: SelectionSettings,
+  historyDays: number,
+): string {
+  const span = describeSpan(date, settings);
+  if (reason === 'all-already-sent') {
+    const n = selection.alreadySent;
+    return `all ${n} paper${n === 1 ? '' : 's'} on your topics in ${span} ${n === 1 ? 'was' : 'were'} already sent in the ${historyDays} days before`;
+  }
+  if (pool.candidates.length === 0) return `no papers at all in ${span}`;
+  return `no papers on your topics in ${span}`;
+}
+
+function byEmail(a: { email: string; subscriberId: string }, b: typeof a): number {
+  const x = a.email.toLowerCase();
+  const y = b.email.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a.subscriberId < b.subscriberId ? -1 : 1;
+}
+
+/**
+ * Plans one issue for a list of subscribers. See the comment at the top of this file for the
+ * rules, match-paper.ts for what a segment selects and rank-papers.ts for the order.
+ */
+export function planIssue(
+  input: PlanInput,
+  subscribers: readonly Subscriber[],
+  history: SendHistory,
+  options: PlanOptions,
+): Plan {
+  const { issue } = input;
+  const date = issue.date;
+  const weekday = weekdayOf(date);
+  const skipped: SkippedSubscriber[] = [];
+  const groups = new Map<string, { settings: SelectionSettings; recipients: Recipient[] }>();
+
+  for (const subscriber of subscribers) {
+    const who = { subscriberId: subscriber.id, email: subscriber.email };
+    if (subscriber.status === 'unsubscribed') {
+      const on = subscriber.unsubscribedAt?.slice(0, 10);
+      skipped.push({
+        ...who,
+        reason: 'unsubscribed',
+        detail: on ? `unsubscribed on ${on}` : 'unsubscribed',
+        segmentId: null,
+      });
+      continue;
+    }
+    if (subscriber.status === 'bounced') {
+      skipped.push({
+        ...who,
+        reason: 'bounced',
+        detail: 'the address bounced; it is suppressed',
+        segmentId: null,
+      });
+      continue;
+    }
+    const settings = selectionSettings(subscriber, options.maxPapers);
+    const id = segmentId(settings);
+    if (settings.frequency === 'weekly') {
+      if (settings.weekday === null) {
+        throw new PaperboyError(
+          'store',
+          `${subscriber.email}: a weekly subscriber without a weekday`,
+          {
+            hint: `set a weekday with paperboy subscribers update ${subscriber.email}`,
+          },
+        );
+      }
+      if (settings.weekday !== weekday) {
+        const next = nextWeekday(date, settings.weekday);
+        skipped.push({
+          ...who,
+          reason: 'weekly-not-today',
+          detail: `weekly on ${settings.weekday}; next digest ${next}`,
+          segmentId: id,
+        });
+        continue;
+      }
+    }
+    const group = groups.get(id) ?? { settings, recipients: [] };
+    group.recipients.push(who);
+    groups.set(id, group);
+  }
+
+  const daily = dailyPool(issue);
+  const weekly = weeklyPool(issue, input.recent ?? []);
+  const segments: Segment[] = [];
+  for (const [id, { settings, recipients }] of groups) {
+    const pool = settings.frequency === 'weekly' ? weekly : daily;
+    const sent = recentlySent(history, id, date, options.historyDays);
+    const selection = selectPapers(pool, settings, sent);
+    const sorted = [...recipients].sort(byEmail);
+    const emptyReason: EmptyReason | null =
+      selection.papers.length > 0
+        ? null
+        : selection.matched > 0
+          ? 'all-already-sent'
+          : 'nothing-matched';
+    if (emptyReason !== null && !options.sendEmpty) {
+      const detail = emptyDetail(emptyReason, selection, pool, date, settings, options.historyDays);
+      for (const who of sorted)
+        skipped.push({ ...who, reason: emptyReason, detail, segmentId: id });
+      continue;
+    }
+    segments.push({
+      id,
+      settings,
+      recipients: sorted,
+      issueDates: [...pool.issueDates],
+      papers: selection.papers,
+      matched: selection.matched,
+      alreadySent: selection.alreadySent,
+      empty: emptyReason !== null,
+      emptyReason,
+    });
+  }
+
+  segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
+  skipped.sort(
+    (a, b) => SKIP_REASONS.indexOf(a.reason) - SKIP_REASONS.indexOf(b.reason) || byEmail(a, b),
+  );
+  const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
+  const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);
+  const papers = new Set(segments.flatMap((s) => s.papers.map((paper) => paper.paperId)));
+  return {
+    version: 1,
+    date,
+    issueDates,
+    options: {
+      maxPapers: options.maxPapers,
+      historyDays: options.historyDays,
+      sendEmpty: options.sendEmpty,
+    },
+    segments,
+    skipped,
+    totals: {
+      subscribers: subscribers.length,
+      recipients: recipientCount,
+      skipped: skipped.length,
+      segments: segments.length,
+      papers: papers.size,
+    },
+  };
+}

@@ -1,0 +1,314 @@
+// The embedded default store: one JSON file (subscribers.json). Reads take no lock (writes are
+// atomic renames, so a reader sees the old file or the new one); every change is lock, re-read,
+// validate, change, write, unlock, so concurrent paperboy processes never lose an update.
+import { randomBytes } from 'node:crypto';
+import { PaperboyError } from '../errors.js';
+import { hashEmail, normalizeEmail } from '../subscribers/email.js';
+import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../types.js';
+import { applyPatch, checkEntries, checkEntry, sameSettings } from './check-input.js';
+import { readTextFile, updateLockedFile } from './locked-file.js';
+import {
+  compareSubscribers,
+  readSubscriberFile,
+  type SubscriberFileData,
+  serializeSubscriberFile,
+} from './subscriber-file.js';
+import type { SubscriberSettings, Suppression } from './subscriber-schema.js';
+import type {
+  AddOptions,
+  ImportEntry,
+  ImportOptions,
+  ImportReport,
+  ImportResult,
+  ListFilter,
+  NewSubscriber,
+  RemoveOptions,
+  RemoveResult,
+  SubscriberPatch,
+  SubscriberRef,
+  SubscriberStore,
+} from './types.js';
+
+export interface JsonStoreOptions {
+  /** The subscriber file; created (with its folder) by the first write. */
+  path: string;
+  /** The known topic ids: a subscriber's topics must be among them. */
+  topicIds: readonly string[];
+  /** How the file is named in messages (default: `path` as given). */
+  label?: string;
+  /** The clock, for tests. */
+  now?: () => Date;
+  /** See LockedFileOptions: a dead process's lock is taken over after this (default 10 s). */
+  lockStaleMs?: number;
+  /** How long to wait for another process's lock (default 20 s). */
+  lockWaitMs?: number;
+}
+
+/** `sub_` + 16 random hex digits, not in use. Ids are never reused: 64 random bits. */
+function createId(taken: ReadonlySet<string>): string {
+  for (;;) {
+    const id = `sub_${randomBytes(8).toString('hex')}`;
+    if (!taken.has(id)) return id;
+  }
+}
+
+function day(timestamp: string | null): string {
+  return timestamp ? ` on ${timestamp.slice(0, 10)}` : '';
+}
+
+function suppressedError(email: string, subscriber: Subscriber | null, purged: Suppression | null) {
+  const what = subscriber
+    ? `${subscriber.status}${day(subscriber.status === 'unsubscribed' ? subscriber.unsubscribedAt : subscriber.updatedAt)} (${subscriber.id})`
+    : `was purged (${purged?.status}${day(purged?.suppressedAt ?? null)})`;
+  return new PaperboyError('conflict', `${email} ${what}; not re-activated`, {
+    hint: 'only if they asked to come back: add --resubscribe',
+  });
+}
+
+function unknownRef(ref: string): PaperboyError {
+  return new PaperboyError('conflict', `no subscriber ${ref.trim()}`, {
+    hint: 'see "paperboy subscribers list"',
+  });
+}
+
+export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
+  const { path, topicIds } = options;
+  const label = options.label ?? path;
+  const now = options.now ?? (() => new Date());
+  const stamp = () => now().toISOString();
+
+  const parse = (text: string | null) => readSubscriberFile(text, label, topicIds);
+  const load = async () => parse(await readTextFile(path, label));
+
+  /** Lock, re-read, validate, let `change` edit the data in place, write if it says so. */
+  function mutate<T>(change: (data: SubscriberFileData) => { changed: boolean; result: T }) {
+    return updateLockedFile(
+      { path, label, staleMs: options.lockStaleMs, waitMs: options.lockWaitMs },
+      (text) => {
+        const data = parse(text);
+        const { changed, result } = change(data);
+        return changed ? { text: serializeSubscriberFile(data), result } : { result };
+      },
+    );
+  }
+
+  function find(data: SubscriberFileData, ref: SubscriberRef): number {
+    const wanted = ref.trim();
+    const byId = data.subscribers.findIndex((subscriber) => subscriber.id === wanted);
+    if (byId !== -1) return byId;
+    const email = normalizeEmail(wanted);
+    return data.subscribers.findIndex((subscriber) => normalizeEmail(subscriber.email) === email);
+  }
+
+  function findPurged(data: SubscriberFileData, email: string): number {
+    const hash = hashEmail(email);
+    return data.suppressions.findIndex((entry) => entry.emailSha256 === hash);
+  }
+
+  function existing(data: SubscriberFileData, ref: SubscriberRef): Subscriber {
+    const subscriber = data.subscribers[find(data, ref)];
+    if (!subscriber) throw unknownRef(ref);
+    return subscriber;
+  }
+
+  function createRecord(
+    data: SubscriberFileData,
+    settings: SubscriberSettings,
+    status: SubscriberStatus,
+  ): Subscriber {
+    const at = stamp();
+    const subscriber: Subscriber = {
+      id: createId(new Set(data.subscribers.map((item) => item.id))),
+      ...settings,
+      status,
+      subscribedAt: at,
+      updatedAt: at,
+      unsubscribedAt: status === 'unsubscribed' ? at : null,
+    };
+    data.subscribers.push(subscriber);
+    return subscriber;
+  }
+
+  /** Back on the list: new settings, consent given now. The id stays. */
+  function reactivate(subscriber: Subscriber, settings: SubscriberSettings): void {
+    const at = stamp();
+    Object.assign(subscriber, settings, {
+      email: subscriber.email,
+      status: 'active',
+      subscribedAt: at,
+      updatedAt: at,
+      unsubscribedAt: null,
+    });
+  }
+
+  function changeStatus(subscriber: Subscriber, status: SubscriberStatus): boolean {
+    if (subscriber.status === status) return false;
+    const at = stamp();
+    subscriber.status = status;
+    subscriber.updatedAt = at;
+    if (status === 'unsubscribed') subscriber.unsubscribedAt = at;
+    if (status === 'active') subscriber.unsubscribedAt = null;
+    return true;
+  }
+
+  return {
+    async list(filter: ListFilter = {}) {
+      const { subscribers } = await load();
+      return subscribers
+        .filter((subscriber) => !filter.status || subscriber.status === filter.status)
+        .filter(
+          (subscriber) =>
+            !filter.topic ||
+            subscriber.topics === 'all' ||
+            subscriber.topics.includes(filter.topic),
+        )
+        .sort(compareSubscribers);
+    },
+
+    async get(ref) {
+      const data = await load();
+      return data.subscribers[find(data, ref)] ?? null;
+    },
+
+    async add(input: NewSubscriber, addOptions: AddOptions = {}) {
+      const { status: _ignored, ...settings } = checkEntry(
+        { ...input, status: 'active' },
+        topicIds,
+        input.email?.trim() || 'new subscriber',
+      );
+      return mutate((data) => {
+        const current = data.subscribers[find(data, settings.email)];
+        if (current) {
+          if (current.status === 'active') {
+            throw new PaperboyError(
+              'conflict',
+              `${settings.email} is already subscribed (${current.id})`,
+              { hint: 'to change their topics: paperboy subscribers topics EMAIL --set ...' },
+            );
+          }
+          if (!addOptions.resubscribe) throw suppressedError(settings.email, current, null);
+          reactivate(current, settings);
+          return { changed: true, result: current };
+        }
+        const purged = findPurged(data, settings.email);
+        if (purged !== -1) {
+          if (!addOptions.resubscribe) {
+            throw suppressedError(settings.email, null, data.suppressions[purged] ?? null);
+          }
+          data.suppressions.splice(purged, 1);
+        }
+        return { changed: true, result: createRecord(data, settings, 'active') };
+      });
+    },
+
+    async update(
+      ref: SubscriberRef,
+      patch: SubscriberPatch | ((current: Subscriber) => SubscriberPatch),
+    ) {
+      return mutate((data) => {
+        const subscriber = existing(data, ref);
+        const changes = typeof patch === 'function' ? patch(structuredClone(subscriber)) : patch;
+        const settings = applyPatch(subscriber, changes, topicIds);
+        if (sameSettings(settings, subscriber)) return { changed: false, result: subscriber };
+        Object.assign(subscriber, settings, { email: subscriber.email, updatedAt: stamp() });
+        return { changed: true, result: subscriber };
+      });
+    },
+
+    async setStatus(ref: SubscriberRef, status: SubscriberStatus) {
+      if (!SUBSCRIBER_STATUSES.includes(status)) {
+        throw new PaperboyError(
+          'invalidInput',
+          `unknown status "${status}"; expected ${SUBSCRIBER_STATUSES.join(', ')}`,
+        );
+      }
+      return mutate((data) => {
+        const subscriber = existing(data, ref);
+        return { changed: changeStatus(subscriber, status), result: subscriber };
+      });
+    },
+
+    async remove(ref: SubscriberRef, removeOptions: RemoveOptions = {}) {
+      return mutate((data): { changed: boolean; result: RemoveResult } => {
+        const index = find(data, ref);
+        const subscriber = data.subscribers[index];
+        if (!subscriber) {
+          if (ref.includes('@') && findPurged(data, ref) !== -1) {
+            return { changed: false, result: { outcome: 'unchanged', subscriber: null } };
+          }
+          throw unknownRef(ref);
+        }
+        if (removeOptions.purge) {
+          data.subscribers.splice(index, 1);
+          data.suppressions.push({
+            emailSha256: hashEmail(subscriber.email),
+            status: subscriber.status === 'bounced' ? 'bounced' : 'unsubscribed',
+            suppressedAt: stamp(),
+          });
+          return { changed: true, result: { outcome: 'purged', subscriber } };
+        }
+        if (subscriber.status !== 'active') {
+          return { changed: false, result: { outcome: 'unchanged', subscriber } };
+        }
+        changeStatus(subscriber, 'unsubscribed');
+        return { changed: true, result: { outcome: 'unsubscribed', subscriber } };
+      });
+    },
+
+    async import(entries: ImportEntry[], importOptions: ImportOptions = {}) {
+      const valid = checkEntries(entries, topicIds);
+      return mutate((data) => {
+        const results: ImportResult[] = valid.map(({ status, ...settings }): ImportResult => {
+          const result = (outcome: ImportResult['outcome'], subscriber: Subscriber | null) => ({
+            email: settings.email,
+            outcome,
+            id: subscriber?.id ?? null,
+            status: subscriber?.status ?? null,
+          });
+          const current = data.subscribers[find(data, settings.email)];
+          if (current && current.status !== 'active') {
+            if (status !== 'active' || !importOptions.resubscribe) {
+              return result('suppressed', current);
+            }
+            reactivate(current, settings);
+            return result('resubscribed', current);
+          }
+          if (current) {
+            if (!importOptions.overwrite) return result('unchanged', current);
+            const settingsChanged = !sameSettings(settings, current);
+            if (settingsChanged) {
+              Object.assign(current, settings, { email: current.email, updatedAt: stamp() });
+            }
+            // An unsubscribe carried over from the other list is honoured.
+            const statusChanged = changeStatus(current, status);
+            return result(settingsChanged || statusChanged ? 'updated' : 'unchanged', current);
+          }
+          const purged = findPurged(data, settings.email);
+          if (purged !== -1) {
+            if (status !== 'active' || !importOptions.resubscribe) {
+              return result('suppressed', null);
+            }
+            data.suppressions.splice(purged, 1);
+            return result('resubscribed', createRecord(data, settings, 'active'));
+          }
+          return result('added', createRecord(data, settings, status));
+        });
+        const changed = results.some(
+          (item) => item.outcome !== 'unchanged' && item.outcome !== 'suppressed',
+        );
+        return { changed, result: { results } satisfies ImportReport };
+      });
+    },
+
+    async isSuppressed(email: string) {
+      const data = await load();
+      const subscriber = data.subscribers[find(data, email)];
+      if (subscriber) return subscriber.status !== 'active';
+      return findPurged(data, email) !== -1;
+    },
+
+    async close() {
+      // Nothing is held between calls: every call reads the file afresh.
+    },
+  };
+}

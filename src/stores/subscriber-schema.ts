@@ -1,0 +1,300 @@
+// The shapes of subscriber data, validated with zod: a record in the subscriber file, an entry of
+// an import (also what `add` accepts) and a hashed suppression. Messages name the bad value and,
+// for a mistyped field, status or topic, suggest the closest one.
+import { z } from 'zod';
+import { suggestClosest } from '../topics/suggest.js';
+import {
+  type Frequency,
+  type KeywordFilter,
+  SUBSCRIBER_STATUSES,
+  type Subscriber,
+  type SubscriberStatus,
+  WEEKDAYS,
+  type Weekday,
+} from '../types.js';
+
+export const SUBSCRIBER_ID_PATTERN = /^sub_[0-9a-f]{8,64}$/;
+export const SUPPRESSION_HASH_PATTERN = /^[0-9a-f]{64}$/;
+export const MAX_PAPERS_LIMIT = 100;
+export const FREQUENCIES = ['daily', 'weekly'] as const satisfies readonly Frequency[];
+/** Statuses a purged address can be suppressed with. */
+export const SUPPRESSED_STATUSES = ['unsubscribed', 'bounced'] as const;
+
+/** What decides which papers a subscriber gets, with every default filled in. */
+export interface SubscriberSettings {
+  email: string;
+  name: string | null;
+  topics: string[] | 'all';
+  keywords: KeywordFilter;
+  maxPapers: number | null;
+  frequency: Frequency;
+  weekday: Weekday | null;
+}
+
+/** An import entry (or an `add`) after validation. */
+export interface ValidEntry extends SubscriberSettings {
+  status: SubscriberStatus;
+}
+
+/** What remains of a purged subscriber: a plain sha256 of the normalized address. */
+export interface Suppression {
+  emailSha256: string;
+  status: (typeof SUPPRESSED_STATUSES)[number];
+  suppressedAt: string;
+}
+
+/** Marks issues an unknown topic id caused: the config may be what needs fixing. */
+export const TOPIC_ISSUE = 'unknownTopic';
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function orList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} or ${items.at(-1) as string}`;
+}
+
+/**
+ * A zod error function: `"actve" is not one of active, unsubscribed or bounced; did you mean
+ * "active"?`, or `missing; expected ...` for a required field that is not there.
+ */
+function expecting(what: string, candidates?: readonly string[]) {
+  return (issue: { input?: unknown }): string => {
+    const expected = candidates ? `one of ${orList(candidates)}` : what;
+    if (issue.input === undefined) return `missing; expected ${expected}`;
+    const suggestion =
+      typeof issue.input === 'string' && candidates
+        ? suggestClosest(issue.input, candidates)
+        : undefined;
+    return `${show(issue.input)} is not ${expected}${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+  };
+}
+
+/** z.strictObject whose unknown-key error suggests the closest known key. */
+function strictObject<Shape extends z.core.$ZodLooseShape>(shape: Shape, what: string) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys
+          .map((key) => {
+            const suggestion = suggestClosest(key, known);
+            return `unknown field "${key}" (${suggestion ? `did you mean "${suggestion}"?` : `known fields: ${known.join(', ')}`})`;
+          })
+          .join('; ');
+      }
+      return expecting(what)(issue);
+    },
+  });
+}
+
+const timestamp = z.iso.datetime({
+  offset: true,
+  error: expecting('an ISO 8601 timestamp (like 2025-10-31T08:00:00.000Z)'),
+});
+
+const phrase = z
+  .string({ error: expecting('a phrase') })
+  .trim()
+  .min(1, { error: 'expected a non-empty phrase' });
+const phrases = z.array(phrase, { error: expecting('a list of phrases') }).default([]);
+
+const keywordsSchema = strictObject(
+  { include: phrases, exclude: phrases },
+  'an object with "include" and "exclude" phrase lists',
+);
+
+/** Empty and blank names mean no name. */
+const nameSchema = z
+  .string({ error: expecting('a name') })
+  .trim()
+  .transform((name) => name || null)
+  .nullish()
+  .transform((name) => name ?? null);
+
+const emailSchema = z
+  .string({ error: expecting('an email address') })
+  .trim()
+  .pipe(z.email({ error: (issue) => `invalid email address ${show(issue.input)}` }));
+
+function topicsSchema(topicIds: readonly string[]) {
+  return z
+    .union([z.literal('all'), z.array(z.string())], {
+      error: expecting('"all" or a list of topic ids'),
+    })
+    .superRefine((topics, context) => {
+      if (topics === 'all') return;
+      if (topics.length === 0) {
+        context.addIssue({ code: 'custom', message: 'expected at least one topic id, or "all"' });
+      }
+      topics.forEach((id, index) => {
+        if (topicIds.includes(id)) return;
+        const suggestion = suggestClosest(id, topicIds);
+        context.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `unknown topic "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+          params: { [TOPIC_ISSUE]: true },
+        });
+      });
+    })
+    .transform((topics) => (topics === 'all' ? topics : [...new Set(topics)]));
+}
+
+const paperCount = expecting(`a whole number of papers from 1 to ${MAX_PAPERS_LIMIT}`);
+
+function settingsShape(topicIds: readonly string[]) {
+  return {
+    email: emailSchema,
+    name: nameSchema,
+    topics: topicsSchema(topicIds),
+    keywords: keywordsSchema.optional().transform((keywords) => ({
+      include: keywords?.include ?? [],
+      exclude: keywords?.exclude ?? [],
+    })),
+    maxPapers: z
+      .int({ error: paperCount })
+      .min(1, { error: paperCount })
+      .max(MAX_PAPERS_LIMIT, { error: paperCount })
+      .nullish()
+      .transform((value) => value ?? null),
+    frequency: z
+      .enum(FREQUENCIES, { error: expecting('a frequency', FREQUENCIES) })
+      .default('daily'),
+    weekday: z
+      .enum(WEEKDAYS, { error: expecting('a weekday', WEEKDAYS) })
+      .nullish()
+      .transform((value) => value ?? null),
+  };
+}
+
+/** Weekly needs a weekday; daily must not have one (it would silently mean nothing). */
+function checkSchedule(
+  value: { frequency: Frequency; weekday: Weekday | null },
+  context: z.RefinementCtx,
+): void {
+  if (value.frequency === 'weekly' && value.weekday === null) {
+    context.addIssue({
+      code: 'custom',
+      // The missing weekday has no line of its own; its frequency does.
+      path: ['frequency'],
+      message: `weekly needs a weekday ("weekday": one of ${orList(WEEKDAYS)})`,
+    });
+  }
+  if (value.frequency === 'daily' && value.weekday !== null) {
+    context.addIssue({
+      code: 'custom',
+      path: ['weekday'],
+      message: 'a weekday is only for weekly subscribers (set "frequency": "weekly" or remove it)',
+    });
+  }
+}
+
+const statusSchema = z.enum(SUBSCRIBER_STATUSES, {
+  error: expecting('a status', SUBSCRIBER_STATUSES),
+});
+
+/** A subscriber as the file holds it -> a full Subscriber, keys in the order of the type. */
+export function createRecordSchema(topicIds: readonly string[]) {
+  return strictObject(
+    {
+      id: z.string({ error: expecting('an id') }).regex(SUBSCRIBER_ID_PATTERN, {
+        error: expecting('an id ("sub_" and 8 to 64 hex digits)'),
+      }),
+      ...settingsShape(topicIds),
+      status: statusSchema,
+      subscribedAt: timestamp,
+      updatedAt: timestamp,
+      unsubscribedAt: timestamp.nullish().transform((value) => value ?? null),
+    },
+    'a subscriber (an object)',
+  )
+    .superRefine(checkSchedule)
+    .transform(
+      (record): Subscriber => ({
+        id: record.id,
+        email: record.email,
+        name: record.name,
+        topics: record.topics,
+        keywords: record.keywords,
+        maxPapers: record.maxPapers,
+        frequency: record.frequency,
+        weekday: record.weekday,
+        status: record.status,
+        subscribedAt: record.subscribedAt,
+        updatedAt: record.updatedAt,
+        unsubscribedAt: record.unsubscribedAt,
+      }),
+    );
+}
+
+/**
+ * An import entry, or what `add` is given. It may be a record of another list (an export):
+ * its id and timestamps are accepted and ignored (this list keeps its own), its status kept.
+ */
+export function createEntrySchema(topicIds: readonly string[]) {
+  const ignored = z.unknown().optional();
+  return strictObject(
+    {
+      ...settingsShape(topicIds),
+      status: statusSchema.default('active'),
+      id: ignored,
+      subscribedAt: ignored,
+      updatedAt: ignored,
+      unsubscribedAt: ignored,
+    },
+    'a subscriber (an object)',
+  )
+    .superRefine(checkSchedule)
+    .transform(
+      (entry): ValidEntry => ({
+        email: entry.email,
+        name: entry.name,
+        topics: entry.topics,
+        keywords: entry.keywords,
+        maxPapers: entry.maxPapers,
+        frequency: entry.frequency,
+        weekday: entry.weekday,
+        status: entry.status,
+      }),
+    );
+}
+
+export const suppressionSchema = strictObject(
+  {
+    emailSha256: z
+      .string({ error: expecting('a sha256 hex digest') })
+      .regex(SUPPRESSION_HASH_PATTERN, {
+        error: expecting('a sha256 hex digest (64 hex digits)'),
+      }),
+    status: z.enum(SUPPRESSED_STATUSES, {
+      error: expecting('a status', SUPPRESSED_STATUSES),
+    }),
+    suppressedAt: timestamp,
+  },
+  'a suppression (an object)',
+);
+
+/** The whole subscriber file; item checks come from `record`. */
+export function createFileSchema(topicIds: readonly string[]) {
+  return strictObject(
+    {
+      version: z.literal(1, { error: expecting('1 (the only version so far)') }).optional(),
+      subscribers: z
+        .array(createRecordSchema(topicIds), { error: expecting('a list of subscribers') })
+        .default([]),
+      suppressions: z
+        .array(suppressionSchema, { error: expecting('a list of suppressions') })
+        .default([]),
+    },
+    'an object with "subscribers" and "suppressions" lists',
+  );
+}
+
+/** True when the issue is an unknown topic id. */
+export function isTopicIssue(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && issue.params?.[TOPIC_ISSUE] === true;
+}
