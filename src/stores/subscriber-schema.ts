@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { suggestClosest } from '../topics/suggest.js';
 import {
   type Frequency,
-  type KeywordFilter,
   SUBSCRIBER_STATUSES,
   type Subscriber,
   type SubscriberStatus,
@@ -21,15 +20,10 @@ export const FREQUENCIES = ['daily', 'weekly'] as const satisfies readonly Frequ
 export const SUPPRESSED_STATUSES = ['unsubscribed', 'bounced'] as const;
 
 /** What decides which papers a subscriber gets, with every default filled in. */
-export interface SubscriberSettings {
-  email: string;
-  name: string | null;
-  topics: string[] | 'all';
-  keywords: KeywordFilter;
-  maxPapers: number | null;
-  frequency: Frequency;
-  weekday: Weekday | null;
-}
+export type SubscriberSettings = Pick<
+  Subscriber,
+  'email' | 'name' | 'topics' | 'keywords' | 'maxPapers' | 'frequency' | 'weekday'
+>;
 
 /** An import entry (or an `add`) after validation. */
 export interface ValidEntry extends SubscriberSettings {

@@ -1,25 +1,14 @@
 // Real paperboy processes against one file at once: no update is lost, the file stays valid.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJsonStore } from '../../src/stores/json-store.js';
-import { readSubscriberFile, serializeSubscriberFile } from '../../src/stores/subscriber-file.js';
-import { defaultTopics } from '../../src/topics/default-taxonomy.js';
 import { runCli } from '../cli/run-cli.js';
+import { readValid, TOPIC_IDS } from './read-valid.js';
 
-const TOPIC_IDS = defaultTopics.map((topic) => topic.id);
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-concurrency-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Reads and validates the file as a store would; returns the data. */
-function readValid(path: string) {
-  const text = readFileSync(path, 'utf8');
-  const data = readSubscriberFile(text, path, TOPIC_IDS);
-  // Whole, and in the layout paperboy writes: never a half-written file.
-  expect(serializeSubscriberFile(data)).toBe(text);
-  return data;
-}
 
 describe('concurrent paperboy processes', () => {
   it('20 adds and 4 unsubscribes at once: every change is there, the file is valid', async () => {

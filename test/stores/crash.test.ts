@@ -1,28 +1,17 @@
 // A paperboy killed (SIGKILL) in the middle of a write leaves the old file or the new one, never
 // half of one, and a lock the next paperboy takes over once it is stale.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createJsonStore } from '../../src/stores/json-store.js';
-import { readSubscriberFile, serializeSubscriberFile } from '../../src/stores/subscriber-file.js';
-import { defaultTopics } from '../../src/topics/default-taxonomy.js';
 import { ROOT } from '../cli/run-cli.js';
+import { readValid, TOPIC_IDS } from './read-valid.js';
 
-const TOPIC_IDS = defaultTopics.map((topic) => topic.id);
 const dir = mkdtempSync(join(tmpdir(), 'paperboy-crash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Reads and validates the file as a store would; returns the data. */
-function readValid(path: string) {
-  const text = readFileSync(path, 'utf8');
-  const data = readSubscriberFile(text, path, TOPIC_IDS);
-  // Whole, and in the layout paperboy writes: never a half-written file.
-  expect(serializeSubscriberFile(data)).toBe(text);
-  return data;
-}
 
 // Adds and unsubscribes through the built store, as fast as it can, until killed.
 const WRITE_LOOP = `
