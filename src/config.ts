@@ -10,6 +10,8 @@ import { parseJsonText } from './sources/parse-json-text.js';
 export const DEFAULT_CONFIG_FILE = 'paperboy.config.json';
 export const DEFAULT_SUBSCRIBERS_FILE = 'subscribers.json';
 export const DEFAULT_DATA_DIR = 'data';
+/** Not a real site: previews work without configuration, and the preview says so. */
+export const DEFAULT_BASE_URL = 'https://paperboy.example.org';
 
 const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -22,6 +24,31 @@ const configSchema = z.strictObject({
   subscribers: z.string().min(1).default(DEFAULT_SUBSCRIBERS_FILE),
   /** Where paperboy keeps its own state: send history, plans, the outbox. */
   dataDir: z.string().min(1).default(DEFAULT_DATA_DIR),
+  /** Who the digest is from; the postal address is required by law before anything is sent. */
+  sender: z
+    .strictObject({
+      name: z.string().min(1).default('Trending Papers'),
+      address: z.email().default('papers@example.org'),
+      replyTo: z.email().optional(),
+      /** CAN-SPAM: a physical postal address in every email. `send` refuses to run without it. */
+      postalAddress: z.string().trim().min(1).optional(),
+    })
+    .prefault({}),
+  /** The public origin of the links in every email (unsubscribe, preferences, web archive). */
+  baseUrl: z
+    .url({ protocol: /^https$/, error: 'expected an absolute https:// URL' })
+    .default(DEFAULT_BASE_URL),
+  /** Handlebars + MJML templates; the bundled ones when not set. */
+  templatesDir: z.string().min(1).optional(),
+  email: z
+    .strictObject({
+      /**
+       * Handlebars, filled per segment: {{date}} (Oct 31), {{longDate}}, {{top}} (the top paper's
+       * title), {{count}}, {{topics}}.
+       */
+      subject: z.string().min(1).default('{{top}} · Trending papers, {{date}}'),
+    })
+    .prefault({}),
   plan: z
     .strictObject({
       /** Papers per email when a subscriber sets no cap. */
