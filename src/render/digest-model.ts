@@ -3,6 +3,7 @@
 import { format } from 'date-fns/format';
 import { parseISO } from 'date-fns/parseISO';
 import type { Segment } from '../plan/types.js';
+import { toHttpsUrl } from '../sources/links.js';
 import type { Paper, Topic } from '../types.js';
 import { shortenAbstract, truncateWords } from './shorten.js';
 import type { SlotValues } from './slots.js';
@@ -110,16 +111,22 @@ function toView(
 ): PaperView {
   const source = paper.summary ?? paper.abstract;
   const short = shortenAbstract(source);
+  // Parsers only emit https links; checked again here because a template must never receive a
+  // `javascript:` or relative URL, whatever produced the paper.
+  const url =
+    toHttpsUrl(paper.links.paper) ??
+    `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
+  const arxiv = toHttpsUrl(paper.links.arxiv);
   return {
     rank,
     title: paper.title,
-    url: paper.links.paper,
+    url,
     meta: metaLine(paper),
     abstract: short.text,
-    readMoreUrl: short.cut || paper.summary ? (paper.links.arxiv ?? paper.links.paper) : null,
-    pdfUrl: paper.links.pdf,
-    codeUrl: paper.links.code,
-    projectUrl: paper.links.project,
+    readMoreUrl: short.cut || paper.summary ? (arxiv ?? url) : null,
+    pdfUrl: toHttpsUrl(paper.links.pdf),
+    codeUrl: toHttpsUrl(paper.links.code),
+    projectUrl: toHttpsUrl(paper.links.project),
     chips: chipIds.map((id) => names.get(id) ?? id),
     why: whyLine(planned.reasons, names),
   };

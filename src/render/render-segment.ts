@@ -46,6 +46,24 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] as string);
 }
 
+interface MjmlProblem {
+  tagName?: string;
+  message: string;
+}
+
+/**
+ * MJML reports each problem with a line number that counts the Handlebars output, not the
+ * template, so keep the tag and the problem, once each: `<mj-text>: Attribute colour is illegal`.
+ */
+function describeMjmlErrors(errors: readonly MjmlProblem[]): string {
+  const unique = [
+    ...new Set(errors.map((e) => (e.tagName ? `<${e.tagName}>: ${e.message}` : e.message))),
+  ];
+  return (
+    unique.slice(0, 3).join('; ') + (unique.length > 3 ? ` (and ${unique.length - 3} more)` : '')
+  );
+}
+
 export interface Renderer {
   renderSegment(input: Omit<DigestInput, 'markers'>): Promise<RenderedSegment>;
   /** How many times MJML ran: once per segment, never per recipient. */
@@ -75,17 +93,16 @@ export function createRenderer(templates: DigestTemplates): Renderer {
       } catch (error) {
         throw new PaperboyError(
           'config',
-          `${templates.label('mjml')}: invalid MJML: ${(error as Error).message}`,
+          `${templates.label('mjml')}: invalid MJML: ${describeMjmlErrors((error as { errors?: MjmlProblem[] }).errors ?? [{ message: (error as Error).message }])}`,
           {
             hint: 'fix the template; MJML runs in strict mode',
           },
         );
       }
       if (result.errors.length > 0) {
-        const first = result.errors[0];
         throw new PaperboyError(
           'config',
-          `${templates.label('mjml')}: invalid MJML: ${first?.formattedMessage ?? first?.message}${result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : ''}`,
+          `${templates.label('mjml')}: invalid MJML: ${describeMjmlErrors(result.errors)}`,
           { hint: 'fix the template; MJML runs in strict mode' },
         );
       }

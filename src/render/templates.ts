@@ -50,6 +50,12 @@ function compile(
       },
     );
   }
+  try {
+    // Handlebars parses lazily, on the first render: parse now so a syntax error shows at load.
+    hb.parse(source);
+  } catch (error) {
+    throw new PaperboyError('config', `${path}: ${(error as Error).message.split('\n')[0]}`);
+  }
   // `strict` makes a misspelt {{variable}} an error instead of an empty string.
   const template = hb.compile(source, { noEscape, strict: true });
   return (data) => {
