@@ -49,6 +49,40 @@ const configSchema = z.strictObject({
       subject: z.string().min(1).default('{{top}} · Trending papers, {{date}}'),
     })
     .prefault({}),
+  /** How `send` delivers. The SMTP server itself comes from SMTP_URL (credentials stay out of files). */
+  delivery: z
+    .strictObject({
+      /** Messages in flight at once, and the SMTP pool's connections. */
+      concurrency: z.int().min(1).max(100).default(5),
+      /** Messages per SMTP connection before it is recycled. */
+      maxMessages: z.int().min(1).default(100),
+      /** At most this many messages per `rateDelta` ms (the provider's limit); none when unset. */
+      rateLimit: z.int().min(1).optional(),
+      rateDelta: z.int().min(1).default(1000),
+      /** Attempts after the first for a transient failure (4xx, 421, dropped connection, timeout). */
+      retries: z.int().min(0).max(10).default(3),
+      /** First retry delay; doubles each time, with jitter. */
+      backoffMs: z.int().min(0).default(1000),
+      /** SMTP connection, greeting and socket timeouts. */
+      timeoutMs: z.int().min(1000).default(30_000),
+      /** Strikes before an address is marked bounced: permanent failures, and runs of transient ones. */
+      hardBounceLimit: z.int().min(1).default(1),
+      softBounceLimit: z.int().min(1).default(3),
+      /** Pause the run when this share of attempts fails (after `pauseMinAttempts`). */
+      pauseFailureRate: z.number().min(0).max(1).default(0.2),
+      pauseMinAttempts: z.int().min(1).default(20),
+      /** A mailto: target added to List-Unsubscribe, e.g. unsubscribe@example.org. */
+      unsubscribeMailto: z.email().optional(),
+      /** DKIM signing (nodemailer): the key file, selector and domain. */
+      dkim: z
+        .strictObject({
+          domainName: z.string().min(1),
+          keySelector: z.string().min(1),
+          privateKeyPath: z.string().min(1),
+        })
+        .optional(),
+    })
+    .prefault({}),
   plan: z
     .strictObject({
       /** Papers per email when a subscriber sets no cap. */
