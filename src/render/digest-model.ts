@@ -24,6 +24,8 @@ export interface PaperView {
   pdfUrl: string | null;
   codeUrl: string | null;
   projectUrl: string | null;
+  /** True when there is a PDF, code or project link to show under the abstract. */
+  hasLinks: boolean;
   chips: string[];
   why: string;
 }
@@ -91,15 +93,11 @@ function metaLine(paper: Paper): string {
     .join(' · ');
 }
 
-function whyLine(
-  reasons: Segment['papers'][number]['reasons'],
-  names: Map<string, string>,
-): string {
-  const topics = Object.entries(reasons.topics).map(
-    ([id, terms]) => `${names.get(id) ?? id} (${terms.slice(0, 3).join(', ')})`,
-  );
+function whyLine(reasons: Segment['papers'][number]['reasons']): string {
+  // The chips name the topics; the line says what in the paper matched them.
+  const terms = [...new Set(Object.values(reasons.topics).flatMap((list) => list.slice(0, 3)))];
   const keywords = reasons.keywords.map((keyword) => `your keyword “${keyword}”`);
-  return [...topics, ...keywords].join('; ');
+  return [...terms.slice(0, 5), ...keywords].join(', ');
 }
 
 function toView(
@@ -117,6 +115,9 @@ function toView(
     toHttpsUrl(paper.links.paper) ??
     `https://huggingface.co/papers?q=${encodeURIComponent(paper.title)}`;
   const arxiv = toHttpsUrl(paper.links.arxiv);
+  const pdfUrl = toHttpsUrl(paper.links.pdf);
+  const codeUrl = toHttpsUrl(paper.links.code);
+  const projectUrl = toHttpsUrl(paper.links.project);
   return {
     rank,
     title: paper.title,
@@ -124,11 +125,12 @@ function toView(
     meta: metaLine(paper),
     abstract: short.text,
     readMoreUrl: short.cut || paper.summary ? (arxiv ?? url) : null,
-    pdfUrl: toHttpsUrl(paper.links.pdf),
-    codeUrl: toHttpsUrl(paper.links.code),
-    projectUrl: toHttpsUrl(paper.links.project),
+    pdfUrl,
+    codeUrl,
+    projectUrl,
+    hasLinks: Boolean(pdfUrl || codeUrl || projectUrl),
     chips: chipIds.map((id) => names.get(id) ?? id),
-    why: whyLine(planned.reasons, names),
+    why: whyLine(planned.reasons),
   };
 }
 

@@ -1,5 +1,5 @@
-// Renders digests of the real seed for the render tests: parse, classify, plan, render.
-
+// Multi-subscriber plans over the seed for the render tests; the seed, topics and sender come
+// from test/render-fixture.ts, which the browser tests and the screenshots share.
 import { emptyHistory, type Plan, planIssue } from '../../src/plan/index.js';
 import {
   compileSubject,
@@ -9,20 +9,21 @@ import {
   type RenderedSegment,
   type Renderer,
 } from '../../src/render/index.js';
-import { loadIssues } from '../../src/sources/index.js';
-import { classifyPapers } from '../../src/topics/classify.js';
-import { resolveTopics } from '../../src/topics/resolve-topics.js';
 import type { Issue, Paper, Subscriber } from '../../src/types.js';
-import { SEED_DATE, SEED_PATH } from '../helpers.js';
+import {
+  FIXTURE_BASE_URL,
+  FIXTURE_SENDER,
+  FIXTURE_SUBJECT,
+  FIXTURE_TOPICS,
+  seedIssue,
+} from '../render-fixture.js';
 
-export const TOPICS = resolveTopics(undefined);
-export const BASE_URL = 'https://papers.example.org';
-export const POSTAL_ADDRESS = '548 Market St #12345, San Francisco, CA 94104';
+export const TOPICS = FIXTURE_TOPICS;
+export const BASE_URL = FIXTURE_BASE_URL;
+export const POSTAL_ADDRESS = FIXTURE_SENDER.postalAddress;
 
 export async function loadSeedIssue(): Promise<Issue> {
-  const [raw] = await loadIssues(SEED_PATH, { date: SEED_DATE });
-  if (!raw) throw new Error('no seed issue');
-  return { ...raw, papers: classifyPapers(raw.papers, TOPICS) };
+  return seedIssue();
 }
 
 export function makeSubscriber(
@@ -62,7 +63,7 @@ export interface SeedRender {
 
 export function createSeedRenderer(
   templates: DigestTemplates = loadTemplates(),
-  subject = '{{top}} · Trending papers, {{date}}',
+  subject = FIXTURE_SUBJECT,
 ): SeedRender {
   const renderer = createRenderer(templates);
   return {
@@ -75,7 +76,7 @@ export function createSeedRenderer(
         papers: new Map(issue.papers.map((paper): [string, Paper] => [paper.id, paper])),
         topics: TOPICS,
         date: plan.date,
-        sender: { name: 'Trending Papers', postalAddress: POSTAL_ADDRESS },
+        sender: FIXTURE_SENDER,
         baseUrl: BASE_URL,
         subject: compileSubject(subject),
       });
