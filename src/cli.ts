@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The one edge: parses argv, runs a command, turns errors into one clear line and an exit code.
 import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runDigest } from './commands/digest.js';
 import { runParse } from './commands/parse.js';
 import { runPlan } from './commands/plan.js';
 import { registerSubscribersCommand } from './commands/subscribers.js';
 import { runTopics } from './commands/topics.js';
 import { ExitCode, PaperboyError } from './errors.js';
+import { DEFAULT_PREVIEW_HOST, DEFAULT_PREVIEW_PORT } from './preview/defaults.js';
 import { SOURCE_FORMATS, SOURCE_HELP } from './sources/index.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -21,7 +22,11 @@ Exit codes:
   4  the input is not usable (empty, binary, malformed, no papers)
   5  the configuration is wrong (config file, unknown topic id)
   6  the subscriber file is broken, or could not be locked or written (it is left as it was)
-  7  the request conflicts with the list (unknown address, already subscribed, suppressed)`;
+  7  the request conflicts with the list (unknown address, already subscribed, suppressed)
+  8  send: not every planned message was accepted (see the summary; a rerun retries them)
+  9  send: paused, too many attempts failed or were throttled (a rerun resumes)
+ 10  send: another send of the same issue is running
+130  send: stopped by SIGINT or SIGTERM (a rerun resumes)`;
 
 const SOURCE_ARGUMENT_HELP = `Sources: ${SOURCE_HELP}.
 Formats are detected from the content: the plain-text copy of the HF papers page, HF API JSON
@@ -36,6 +41,14 @@ function sourceOptions(command: Command): Command {
         .default('auto'),
     )
     .option('--config <file>', 'config file (default: $PAPERBOY_CONFIG or ./paperboy.config.json)');
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  }
+  return port;
 }
 
 export function createProgram(): Command {
@@ -111,6 +124,127 @@ Example:
 ${SOURCE_ARGUMENT_HELP}`,
     )
     .action((source: string, flags) => runPlan(source, flags));
+
+  sourceOptions(
+    program
+      .command('preview')
+      .description(
+        'render the email a reader would get: HTML, text and the complete .eml, or a local page (--serve)',
+      )
+      .argument('<source>', 'where to read papers from'),
+  )
+    .option('--topics <ids>', 'the digest for these topics, comma-separated (default: all topics)')
+    .option('--subscriber <email>', "this subscriber's email, from the real plan")
+    .option(
+      '--subscribers <file>',
+      'the subscriber file (default: config "subscribers", ./subscribers.json)',
+    )
+    .option('--out <dir>', 'where to write the files (default: <dataDir>/preview)')
+    .option('--serve', 'serve a preview page that reloads when a template changes')
+    .option(
+      '--port <n>',
+      `with --serve: the port, 0 for any free one (default: ${DEFAULT_PREVIEW_PORT})`,
+      parsePort,
+    )
+    .option(
+      `--host <host>`,
+      `with --serve: the address to listen on (default: ${DEFAULT_PREVIEW_HOST})`,
+    )
+    .addHelpText(
+      'after',
+      `
+Writes <out>/<date>.html, .txt and .eml for the all-topics digest, or <date>-<segment id>.* for
+--topics and --subscriber, and prints their paths, one per line. The .eml is the complete message
+(From, To, Subject, List-Unsubscribe...) as it would be sent. Until sending exists, the
+unsubscribe and preferences links point to <baseUrl>/unsubscribe/preview and
+<baseUrl>/preferences/preview.
+
+--topics and the default preview show what a new daily subscriber would get (no send history).
+--subscriber uses the real plan: the subscriber file and <dataDir>/history.json. A subscriber who
+gets no email for this issue (weekly on another day, nothing matched, unsubscribed...) writes
+nothing: the reason goes to stderr and the exit code is 0. An address not on the list exits 7.
+
+--serve lists the all-topics digest, one per topic with papers and, with --subscribers, each
+segment of the real plan; it shows each email at phone or desktop width, light or dark, with its
+text part and headers. It re-renders on every request and reloads the page when a file in the
+templates folder changes. It listens on 127.0.0.1 only unless --host says otherwise; Ctrl-C stops
+it.
+
+Examples:
+  paperboy preview examples/hf-papers-2025-10-31.txt --date 2025-10-31
+  paperboy preview examples/hf-papers-2025-10-31.txt --date 2025-10-31 --topics graphs,time-series --out /tmp/preview
+  paperboy preview examples/hf-papers-2025-10-31.txt --date 2025-10-31 --subscriber ada@example.org --subscribers subscribers.example.json
+  paperboy preview examples/hf-papers-2025-10-31.txt --date 2025-10-31 --serve --subscribers subscribers.example.json
+
+${SOURCE_ARGUMENT_HELP}`,
+    )
+    .action(async (source: string, flags) => {
+      // Loaded on use: MJML, nodemailer and the HTTP server would double every command's start.
+      const { runPreview } = await import('./commands/preview.js');
+      await runPreview(source, flags);
+    });
+
+  sourceOptions(
+    program
+      .command('send')
+      .description(
+        'deliver an issue now: plan, render, one message per subscriber, with a ledger that makes reruns resume',
+      )
+      .argument('<source>', 'where to read papers from'),
+  )
+    .option(
+      '--subscribers <file>',
+      'the subscriber file (default: config "subscribers", ./subscribers.json)',
+    )
+    .option(
+      '--dry-run',
+      'build every message and report what would be sent; send and record nothing',
+    )
+    .option('--only <email>', 'send only to this subscriber (as the plan has them)')
+    .option('--force', 'send again to subscribers the ledger has as sent')
+    .addHelpText(
+      'after',
+      `
+Where messages go:
+  SMTP_URL set    through that server (smtps://user:password@host:465), pooled and rate-limited
+                  as the config's "delivery" says; needs PAPERBOY_SECRET and sender.postalAddress
+  otherwise       the outbox: one .eml file per subscriber in <dataDir>/outbox/<date>/
+  --dry-run       nowhere: messages are built and counted, no ledger or history is written
+
+Every outcome is in the ledger, <dataDir>/ledger/<date>.jsonl. Running the same command again
+sends only to those not yet sent (after a crash, the few in flight may get a second copy, with the
+same Message-ID); --force sends to everyone again. Transient failures (4xx, dropped connections)
+are retried with backoff; permanent ones (5xx) are not, and count toward marking the address
+bounced (delivery.hardBounceLimit, softBounceLimit; counts in <dataDir>/bounces.json). Ctrl-C
+finishes the messages in flight, records everything and prints the summary; a second Ctrl-C quits
+at once.
+
+Environment: SMTP_URL; PAPERBOY_SECRET signs the unsubscribe and preference links (key rotation:
+"k2:new,k1:old"; without it the outbox keeps a local one in <dataDir>/secret); PAPERBOY_BASE_URL
+is the links' https:// origin (wins over "baseUrl").
+
+Exit codes of send:
+  0    every planned message was accepted (or there was nothing to send)
+  5    configuration: no PAPERBOY_SECRET or sender.postalAddress for SMTP, a bad SMTP_URL...
+  7    --only names nobody on the list
+  8    some messages failed (in the ledger; rerun to retry), or the server refused the sender or
+       could not be reached
+  9    paused: too many attempts failed or were throttled (delivery.pauseFailureRate)
+  10   another send of this issue is running
+  130  stopped by SIGINT or SIGTERM
+
+Examples:
+  paperboy send examples/hf-papers-2025-10-31.txt --date 2025-10-31 --subscribers subscribers.example.json
+  SMTP_URL=smtps://user:pass@smtp.example.org:465 PAPERBOY_SECRET=... paperboy send hf:latest
+  paperboy send hf:latest --only ada@example.org
+
+${SOURCE_ARGUMENT_HELP}`,
+    )
+    .action(async (source: string, flags) => {
+      // Loaded on use, like preview: MJML and nodemailer would slow every other command's start.
+      const { runSend } = await import('./commands/send.js');
+      await runSend(source, flags);
+    });
 
   registerSubscribersCommand(program);
 

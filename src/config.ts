@@ -112,6 +112,27 @@ export function loadConfig(
   explicitPath?: string,
   env: NodeJS.ProcessEnv = process.env,
 ): LoadedConfig {
+  const loaded = readConfigFile(explicitPath, env);
+  // The environment wins over the file: the public origin is set per deployment.
+  const baseUrl = env.PAPERBOY_BASE_URL?.trim();
+  if (baseUrl) {
+    const result = configSchema.shape.baseUrl.safeParse(baseUrl);
+    if (!result.success) {
+      throw new PaperboyError(
+        'config',
+        `PAPERBOY_BASE_URL=${baseUrl}: expected an absolute https:// URL`,
+        {
+          hint: 'the public origin of the unsubscribe and preference pages, e.g. https://papers.example.org',
+        },
+      );
+    }
+    loaded.config.baseUrl = result.data;
+  }
+  loaded.config.baseUrl = loaded.config.baseUrl.replace(/\/+$/, '');
+  return loaded;
+}
+
+function readConfigFile(explicitPath: string | undefined, env: NodeJS.ProcessEnv): LoadedConfig {
   const requested = explicitPath ?? env.PAPERBOY_CONFIG;
   const path = requested ? resolve(requested) : resolve(DEFAULT_CONFIG_FILE);
   if (!requested && !existsSync(path)) return { config: configSchema.parse({}), path: null };

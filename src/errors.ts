@@ -16,6 +16,18 @@ export const ExitCode = {
   store: 6,
   /** The request conflicts with the list: unknown address, already subscribed, suppressed. */
   conflict: 7,
+  /**
+   * `send` finished, but not every planned message was accepted (failed or rejected; each is in
+   * the ledger and a rerun retries it), or the run stopped because the server refused the sender
+   * or could not be reached.
+   */
+  delivery: 8,
+  /** `send` paused itself: too many attempts failed or were throttled. A rerun resumes. */
+  paused: 9,
+  /** Another `send` of the same issue holds its ledger. */
+  busy: 10,
+  /** `send` stopped on SIGINT or SIGTERM (128 + SIGINT, as a shell reports it). A rerun resumes. */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;

@@ -8,7 +8,7 @@ import {
   planToJson,
   readHistory,
 } from '../plan/index.js';
-import type { Issue } from '../types.js';
+import type { Issue, Paper } from '../types.js';
 import { type Context, historyPath, loadContext, openSubscriberStore } from './context.js';
 import { loadClassifiedIssues, type SourceFlags } from './load-issues.js';
 
@@ -35,6 +35,18 @@ export function pickIssue(
 export interface PlannedRun {
   plan: Plan;
   subscribersLabel: string;
+  /**
+   * Every paper of the source's issues by id, the newest issue's copy winning as in a weekly
+   * plan: what rendering a segment needs, so the source is not loaded twice.
+   */
+  papers: Map<string, Paper>;
+}
+
+function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
+  const byId = new Map<string, Paper>();
+  const oldestFirst = [...issues].sort((a, b) => a.date.localeCompare(b.date));
+  for (const issue of oldestFirst) for (const paper of issue.papers) byId.set(paper.id, paper);
+  return byId;
 }
 
 /** Source + subscribers + history -> the plan. Shared by `plan` and, later, preview and send. */
@@ -54,7 +66,7 @@ export async function buildPlan(
       history,
       context.config.plan,
     );
-    return { plan, subscribersLabel: label };
+    return { plan, subscribersLabel: label, papers: indexPapers(issues) };
   } finally {
     await store.close();
   }

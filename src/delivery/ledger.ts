@@ -1,9 +1,20 @@
 // The send ledger: one line per event, per issue, in <dataDir>/ledger/<date>.jsonl. Appending a
 // line is the only write, so a crash loses at most the line being written, never earlier ones;
 // the state of a delivery is its last line. Reruns read it to send only what is not yet sent.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { PaperboyError } from '../errors.js';
 
 export const DELIVERY_STATES = ['sending', 'sent', 'failed', 'skipped'] as const;
@@ -17,6 +28,11 @@ export interface LedgerEntry {
   state: DeliveryState;
   /** `sending`/`sent`: the Message-ID; a resend of the same issue reuses it. */
   messageId?: string;
+  /**
+   * `sending`/`sent`: the segment whose email it was, so the send history can be recorded for
+   * what was really sent, even by an earlier run of the issue.
+   */
+  segmentId?: string;
   /** 1-based attempt within the run (`sending`, `failed`). */
   attempt?: number;
   /** `failed`: the SMTP code and reply, and whether it was permanent. */
@@ -69,6 +85,68 @@ export function latestStates(entries: readonly LedgerEntry[]): Map<string, Ledge
   return latest;
 }
 
+/** What a rerun needs to know about one delivery: a few fields of its latest entry. */
+export interface PriorDelivery {
+  state: DeliveryState;
+  segmentId?: string;
+  reason?: string;
+}
+
+function damaged(path: string, line: number): PaperboyError {
+  return new PaperboyError('store', `${path}:${line}: not a ledger entry`, {
+    hint: 'the ledger is append-only; restore it or move it away to start the issue over',
+  });
+}
+
+/**
+ * The latest state of every delivery in the ledger at `path` (none when it does not exist), read
+ * line by line, so a rerun of a large issue does not hold the whole file. A torn last line is
+ * ignored, as in readLedger.
+ */
+export async function readPriorDeliveries(path: string): Promise<Map<string, PriorDelivery>> {
+  const prior = new Map<string, PriorDelivery>();
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let torn: number | null = null;
+  let number = 0;
+  try {
+    for await (const line of lines) {
+      number++;
+      if (line.trim() === '') continue;
+      if (torn !== null) throw damaged(path, torn);
+      let entry: LedgerEntry;
+      try {
+        entry = JSON.parse(line) as LedgerEntry;
+      } catch {
+        // Only the last line can be half-written by a crash; decided when the next one comes.
+        torn = number;
+        continue;
+      }
+      if (
+        typeof entry?.subscriberId !== 'string' ||
+        !(DELIVERY_STATES as readonly string[]).includes(entry.state)
+      ) {
+        throw damaged(path, number);
+      }
+      const { state, segmentId, reason } = entry;
+      prior.set(entry.subscriberId, {
+        state,
+        ...(segmentId ? { segmentId } : {}),
+        ...(reason ? { reason } : {}),
+      });
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return prior;
+    if (error instanceof PaperboyError) throw error;
+    throw new PaperboyError(
+      'store',
+      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code})`,
+      { cause: error },
+    );
+  }
+  return prior;
+}
+
 export interface LedgerWriter {
   append(entry: LedgerEntry): void;
   /** fsync: called at the end of a run and on a signal. */
@@ -76,10 +154,35 @@ export interface LedgerWriter {
   close(): void;
 }
 
+/**
+ * A line torn by a crash is the file's last bytes, with no newline. Appending after it would
+ * bury it in the middle, where readers take it for damage: cut it off first (it recorded
+ * nothing that finished).
+ */
+function cutTornLine(fd: number): void {
+  const size = fstatSync(fd).size;
+  if (size === 0) return;
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk.length);
+    const read = readSync(fd, chunk, 0, end - start, start);
+    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
+    if (end === size && newline === read - 1) return;
+    if (newline !== -1) {
+      ftruncateSync(fd, start + newline + 1);
+      return;
+    }
+    end = start;
+  }
+  ftruncateSync(fd, 0);
+}
+
 /** Opens the ledger for appending (O_APPEND: each line lands whole at the end). */
 export function openLedger(path: string): LedgerWriter {
   mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'a');
+  const fd = openSync(path, 'a+');
+  cutTornLine(fd);
   let closed = false;
   return {
     append(entry) {

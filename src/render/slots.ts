@@ -38,15 +38,15 @@ export function toSlotted(text: string, markers: SlotValues): SlottedText {
   return { parts, slots };
 }
 
-/** Fills the slots with `values`, each passed through `escape` (HTML-escape for the HTML part). */
+/** Fills the slots with `values`, each passed through `encode` (HTML-escape for the HTML part). */
 export function fillSlots(
   slotted: SlottedText,
   values: SlotValues,
-  escape: (value: string) => string = (value) => value,
+  encode: (value: string) => string = (value) => value,
 ): string {
   let out = slotted.parts[0] ?? '';
   for (let i = 0; i < slotted.slots.length; i++) {
-    out += escape(values[slotted.slots[i] as SlotName]) + (slotted.parts[i + 1] ?? '');
+    out += encode(values[slotted.slots[i] as SlotName]) + (slotted.parts[i + 1] ?? '');
   }
   return out;
 }

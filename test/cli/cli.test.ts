@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,12 +182,26 @@ describe('paperboy digest (the main job until sending exists)', () => {
     expect(result.stdout).toContain('[graphs]');
     expect(result.stdout).not.toContain('[detection]');
   });
+});
 
-  it('npm start runs it', () => {
+describe('the quick start', () => {
+  it('npm start runs the whole pipeline on the bundled sample into the outbox, once', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toContain('digest');
+    // The script as written, with its relative paths resolved against the repo, run elsewhere
+    // so the data folder it creates is a temporary one.
+    const [node, cli, ...args] = pkg.scripts.start?.split(' ') ?? [];
+    expect([node, cli]).toEqual(['node', 'dist/cli.js']);
+    const absolute = args.map((arg) => (/\.(txt|json)$/.test(arg) ? join(ROOT, arg) : arg));
+    const cwd = mkdtempSync(join(tmpdir(), 'paperboy-start-'));
+    const first = await runCli(absolute, { cwd });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^\s+sent\s+3$/m);
+    expect(readdirSync(join(cwd, 'data/outbox/2025-10-31'))).toHaveLength(3);
+    const again = await runCli(absolute, { cwd });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^\s+sent\s+0$/m);
   });
 });
 

@@ -1,0 +1,42 @@
+// Where messages go: an SMTP server (smtp-transport.ts), .eml files in the outbox
+// (outbox-transport.ts), or nowhere (a dry run). nodemailer does the transport work; this is only
+// the seam the delivery loop sees, so it does not care which one it has.
+
+export type TransportKind = 'smtp' | 'outbox' | 'dry-run';
+
+/** One recipient's complete message, built by build-message.ts. */
+export interface OutgoingMessage {
+  subscriberId: string;
+  /** SMTP envelope: bounces go to `from`; exactly one recipient. */
+  envelope: { from: string; to: string };
+  /** As in the message's Message-ID header, with the angle brackets. */
+  messageId: string;
+  /** The complete RFC 5322 message. */
+  raw: Buffer;
+}
+
+export interface Transport {
+  kind: TransportKind;
+  /** Where messages go, for the summary: `smtp://host:port`, a folder. Never credentials. */
+  label: string;
+  /** Checks the way out before the first message (SMTP: connects and logs in). */
+  verify(): Promise<void>;
+  /**
+   * Resolves once the message is accepted. Rejects with nodemailer's error (responseCode,
+   * permanent, command...) otherwise, which classify-failure.ts reads.
+   */
+  send(message: OutgoingMessage): Promise<void>;
+  /** Closes pooled connections once the messages in flight are done. */
+  close(): void;
+}
+
+/** Builds every message and sends none of them. */
+export function createDryRunTransport(): Transport {
+  return {
+    kind: 'dry-run',
+    label: 'nowhere (dry run)',
+    async verify() {},
+    async send() {},
+    close() {},
+  };
+}

@@ -1,0 +1,86 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type LedgerEntry,
+  openLedger,
+  readLedger,
+  readPriorDeliveries,
+} from '../../src/delivery/ledger.js';
+
+const AT = '2025-10-31T07:00:00.000Z';
+const line = (entry: Partial<LedgerEntry>) =>
+  `${JSON.stringify({ at: AT, subscriberId: 'sub_1', email: 'a@example.org', state: 'sent', ...entry })}\n`;
+
+function tempFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'paperboy-ledger-')), 'ledger', '2025-10-31.jsonl');
+}
+
+describe('the send ledger', () => {
+  it('gives the latest state of each delivery, with its segment and skip reason', async () => {
+    const path = tempFile();
+    const ledger = openLedger(path);
+    ledger.append({
+      at: AT,
+      subscriberId: 'sub_1',
+      email: 'a@example.org',
+      state: 'sending',
+      segmentId: 'seg_a',
+    });
+    ledger.append({
+      at: AT,
+      subscriberId: 'sub_2',
+      email: 'b@example.org',
+      state: 'skipped',
+      reason: 'bounced',
+    });
+    ledger.append({
+      at: AT,
+      subscriberId: 'sub_1',
+      email: 'a@example.org',
+      state: 'sent',
+      segmentId: 'seg_a',
+    });
+    ledger.close();
+    const prior = await readPriorDeliveries(path);
+    expect(Object.fromEntries(prior)).toEqual({
+      sub_1: { state: 'sent', segmentId: 'seg_a' },
+      sub_2: { state: 'skipped', reason: 'bounced' },
+    });
+    expect(await readLedger(path)).toHaveLength(3);
+  });
+
+  it('reads a missing ledger as empty: the first run of an issue', async () => {
+    expect((await readPriorDeliveries(tempFile())).size).toBe(0);
+  });
+
+  it('ignores a line torn by a crash, and cuts it off before appending', async () => {
+    const path = tempFile();
+    openLedger(path).close();
+    writeFileSync(
+      path,
+      `${line({ subscriberId: 'sub_1' })}{"at":"2025-10-31T07:00:01.000Z","subscr`,
+    );
+    expect(Object.fromEntries(await readPriorDeliveries(path))).toEqual({
+      sub_1: { state: 'sent' },
+    });
+    const ledger = openLedger(path);
+    ledger.append({ at: AT, subscriberId: 'sub_2', email: 'b@example.org', state: 'sending' });
+    ledger.close();
+    expect(readFileSync(path, 'utf8')).toBe(
+      `${line({ subscriberId: 'sub_1' })}${line({ subscriberId: 'sub_2', email: 'b@example.org', state: 'sending' })}`,
+    );
+    expect((await readPriorDeliveries(path)).get('sub_2')).toEqual({ state: 'sending' });
+  });
+
+  it('refuses a ledger damaged before its last line (exit 6)', async () => {
+    const path = tempFile();
+    openLedger(path).close();
+    appendFileSync(path, `${line({})}not json\n${line({ subscriberId: 'sub_2' })}`);
+    await expect(readPriorDeliveries(path)).rejects.toMatchObject({
+      kind: 'store',
+      message: expect.stringMatching(/:2: not a ledger entry$/),
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRecipientCheck } from '../../src/delivery/recipient-check.js';
+import { createJsonStore } from '../../src/stores/json-store.js';
+
+async function storeWithAda() {
+  const path = join(mkdtempSync(join(tmpdir(), 'paperboy-check-')), 'subscribers.json');
+  const store = createJsonStore({ path, topicIds: ['graphs'] });
+  const ada = await store.add({ email: 'ada@example.org', name: 'Ada', topics: ['graphs'] });
+  return { store, ada };
+}
+
+describe('the send-time suppression check', () => {
+  it('sees an unsubscribe or a purge that happened after the plan', async () => {
+    const { store, ada } = await storeWithAda();
+    let clock = 0;
+    const check = createRecipientCheck(store, { maxAgeMs: 1000, now: () => clock });
+    expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada' });
+    await store.setStatus(ada.id, 'unsubscribed');
+    clock += 1001;
+    expect((await check(ada.id)).status).toBe('unsubscribed');
+    await store.remove(ada.id, { purge: true });
+    clock += 1001;
+    expect((await check(ada.id)).status).toBe('removed');
+  });
+
+  it('re-reads the store at most every maxAgeMs', async () => {
+    const { store, ada } = await storeWithAda();
+    let clock = 0;
+    const check = createRecipientCheck(store, { maxAgeMs: 1000, now: () => clock });
+    expect((await check(ada.id)).status).toBe('active');
+    await store.setStatus(ada.id, 'bounced');
+    clock = 500;
+    expect((await check(ada.id)).status).toBe('active');
+    clock = 1501;
+    expect((await check(ada.id)).status).toBe('bounced');
+  });
+});
