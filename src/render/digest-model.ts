@@ -168,7 +168,8 @@ export function buildDigestModel(input: DigestInput): DigestModel {
     count: views.length,
     topics: listNames(topicNames),
   });
-  const archive = `${input.baseUrl}/archive/${input.date}/${segment.id}`;
+  // The web archive (paperboy serve): the segment's email without anyone's personal links.
+  const archive = `${input.baseUrl}/issues/${input.date}?segment=${segment.id}`;
   return {
     subject,
     preheader: preheader(summary, views, subject),
