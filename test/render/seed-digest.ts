@@ -10,6 +10,7 @@ import {
   type Renderer,
 } from '../../src/render/index.js';
 import type { Issue, Paper, Subscriber } from '../../src/types.js';
+import { subscriber } from '../plan/plan-helpers.js';
 import {
   FIXTURE_BASE_URL,
   FIXTURE_SENDER,
@@ -31,21 +32,7 @@ export function makeSubscriber(
   topics: string[] | 'all',
   overrides: Partial<Subscriber> = {},
 ): Subscriber {
-  return {
-    id: `sub_${id}`,
-    email: `${id}@example.org`,
-    name: null,
-    topics,
-    keywords: { include: [], exclude: [] },
-    maxPapers: null,
-    frequency: 'daily',
-    weekday: null,
-    status: 'active',
-    subscribedAt: '2025-09-01T00:00:00.000Z',
-    updatedAt: '2025-09-01T00:00:00.000Z',
-    unsubscribedAt: null,
-    ...overrides,
-  };
+  return subscriber(id, { topics, ...overrides });
 }
 
 export function planFor(issue: Issue, subscribers: Subscriber[]): Plan {
