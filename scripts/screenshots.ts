@@ -35,3 +35,5 @@ try {
 } finally {
   await browser.close();
 }
+
+await import('./screenshot-preferences.js');

@@ -246,6 +246,45 @@ ${SOURCE_ARGUMENT_HELP}`,
       await runSend(source, flags);
     });
 
+  program
+    .command('serve')
+    .description(
+      'run as a service: the web pages (unsubscribe, preferences, archive) and the daily send on a schedule',
+    )
+    .option('--host <host>', 'the address to listen on (default: 127.0.0.1)')
+    .option('--port <n>', 'the port, 0 for any free one (default: 8080)', parsePort)
+    .option('--config <file>', 'config file (default: $PAPERBOY_CONFIG or ./paperboy.config.json)')
+    .option(
+      '--subscribers <file>',
+      'the subscriber file (default: config "subscribers", ./subscribers.json)',
+    )
+    .addHelpText(
+      'after',
+      `
+The schedule comes from the config's "schedule" section:
+  "schedule": { "cron": "0 8 * * 1-5", "timezone": "UTC", "source": "hf:latest" }
+cron is a node-cron expression (five fields, or six with seconds first) read in timezone (an IANA
+name; explicit, so the server's TZ does not move it). Each run is exactly
+"paperboy send <source>": the ledger (<dataDir>/ledger/<date>.jsonl) decides what is left to
+send, so a run for an issue already sent sends nothing, and runs never overlap. On start serve
+logs the next run times and, if today's time has passed (the process was down), runs once at
+once. Days without papers (weekends, holidays) are logged and skipped; when fetching fails after
+its retries, the run tries again later (1, 2, 4 min) and then waits for the next time.
+
+Logs go to stdout, one line per event: JSON unless stdout is a terminal.
+SIGTERM or SIGINT stops the schedule, lets a run in flight finish its messages in flight and
+write the ledger, closes the server and exits 0; a second signal stops at once (exit 130).
+Environment: as for send (SMTP_URL, PAPERBOY_SECRET, PAPERBOY_BASE_URL, PAPERBOY_HF_BASE_URL).
+
+Example:
+  SMTP_URL=smtps://user:pass@smtp.example.org:465 PAPERBOY_SECRET=... paperboy serve --port 8080`,
+    )
+    .action(async (flags) => {
+      // Loaded on use, like send: node-cron, the web app and nodemailer stay out of other commands.
+      const { runServe } = await import('./commands/serve.js');
+      await runServe(flags);
+    });
+
   registerSubscribersCommand(program);
 
   for (const command of program.commands) {

@@ -13,6 +13,16 @@ export const DEFAULT_DATA_DIR = 'data';
 /** Not a real site: previews work without configuration, and the preview says so. */
 export const DEFAULT_BASE_URL = 'https://paperboy.example.org';
 
+/** Whether Intl knows `zone` as a time zone (IANA names such as Europe/Berlin, or UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /**
@@ -83,6 +93,22 @@ const configSchema = z.strictObject({
         .optional(),
     })
     .prefault({}),
+  /** `paperboy serve`: when the daily send runs, and what it reads. */
+  schedule: z
+    .strictObject({
+      /**
+       * node-cron expression (5 fields, or 6 with seconds first): weekdays at 08:00 by default.
+       * Checked by `paperboy serve`, which loads node-cron (the other commands do not).
+       */
+      cron: z.string().trim().min(1).default('0 8 * * 1-5'),
+      /** The IANA time zone the expression is read in; explicit, so a server's TZ cannot move it. */
+      timezone: z.string().trim().min(1).default('UTC').refine(isTimeZone, {
+        error: 'expected an IANA time zone such as "UTC" or "Europe/Berlin"',
+      }),
+      /** What each run sends, as `paperboy send <source>` would. */
+      source: z.string().trim().min(1).default('hf:latest'),
+    })
+    .prefault({}),
   plan: z
     .strictObject({
       /** Papers per email when a subscriber sets no cap. */
@@ -97,6 +123,7 @@ const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type PlanConfig = Config['plan'];
+export type ScheduleConfig = Config['schedule'];
 
 export interface LoadedConfig {
   config: Config;

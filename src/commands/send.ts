@@ -3,8 +3,13 @@
 // src/delivery/deliver-issue.ts; this file only wires the parts together and reports.
 import { resolve } from 'node:path';
 import { type Config, DEFAULT_BASE_URL } from '../config.js';
+import { createArchiveWriter } from '../delivery/archive.js';
 import { buildMessage } from '../delivery/build-message.js';
-import { type DeliveryReport, deliverIssue } from '../delivery/deliver-issue.js';
+import {
+  type DeliveryProgress,
+  type DeliveryReport,
+  deliverIssue,
+} from '../delivery/deliver-issue.js';
 import { loadDkimOptions } from '../delivery/dkim-options.js';
 import { formatSummary } from '../delivery/format-summary.js';
 import { lockIssue } from '../delivery/issue-lock.js';
@@ -50,7 +55,7 @@ export interface SendFlags extends PlanFlags {
  * placeholder origin (links that go nowhere) refuse to run; the outbox and a dry run only warn,
  * so the whole pipeline still runs on a fresh machine.
  */
-function checkSendable(config: Config, baseUrl: string, kind: TransportKind): string[] {
+export function checkSendable(config: Config, baseUrl: string, kind: TransportKind): string[] {
   const problems: { message: string; hint: string; warning: string }[] = [];
   if (!config.sender.postalAddress) {
     problems.push({
@@ -202,11 +207,55 @@ function handleSignals(stop: AbortController, closeLedger: () => void): () => vo
   };
 }
 
+/**
+ * Where a send reports, and who stops it. The CLI (`runSend`) uses the defaults: stderr for
+ * warnings and progress, stdout for the summary, its own SIGINT/SIGTERM handling. `paperboy serve`
+ * passes its logger and its shutdown signal instead, and gets the outcome back.
+ */
+export interface SendIo {
+  /** One warning or notice line, without the newline. Default: stderr. */
+  notice?(line: string): void;
+  /** Replaces the progress bar on stderr. */
+  onProgress?(progress: DeliveryProgress): void;
+  /** The summary text. Default: stdout. */
+  summary?(text: string): void;
+  /** Stops the run like a first SIGINT (reason: the signal's name); no signal handlers are installed. */
+  signal?: AbortSignal;
+  /** A source with no papers (weekend, holiday) ends the run before anything is locked. */
+  skipWithoutPapers?: boolean;
+}
+
+export type SendOutcome =
+  /** --only named somebody the plan does not send this issue to. */
+  | { kind: 'not-planned'; date: string }
+  /** skipWithoutPapers and the source had no papers. */
+  | { kind: 'no-papers'; date: string }
+  | {
+      kind: 'delivered';
+      date: string;
+      report: DeliveryReport;
+      ledgerPath: string | null;
+      /** What `send` exits with: null when every planned message was accepted. */
+      error: unknown;
+    };
+
 export async function runSend(
   source: string,
   flags: SendFlags,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
+  const outcome = await sendIssue(source, flags, env);
+  if (outcome.kind === 'delivered' && outcome.error) throw outcome.error;
+}
+
+/** One send, as `paperboy send` runs it; returns how it went instead of throwing its outcome. */
+export async function sendIssue(
+  source: string,
+  flags: SendFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  io: SendIo = {},
+): Promise<SendOutcome> {
+  const notice = io.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
   const context = loadContext(flags.config);
   const { config } = context;
@@ -226,17 +275,18 @@ export async function runSend(
     config.templatesDir ? resolve(config.templatesDir) : BUNDLED_TEMPLATES_DIR,
   );
   const { plan, papers, subscribersLabel } = await buildPlan(source, flags, context);
-  for (const line of warnings) process.stderr.write(`${line}\n`);
+  for (const line of warnings) notice(line);
+  if (io.skipWithoutPapers && papers.size === 0) return { kind: 'no-papers', date: plan.date };
   if (plan.totals.subscribers === 0) {
-    process.stderr.write(
-      `paperboy: ${subscribersLabel} has no subscribers; add one with "paperboy subscribers add EMAIL --topics ..."\n`,
+    notice(
+      `paperboy: ${subscribersLabel} has no subscribers; add one with "paperboy subscribers add EMAIL --topics ..."`,
     );
   }
   const { store } = openSubscriberStore(context, flags.subscribers);
   let only: Set<string> | null = null;
   if (flags.only !== undefined) {
     const id = await pickOnly(plan, store, flags.only, subscribersLabel);
-    if (id === null) return;
+    if (id === null) return { kind: 'not-planned', date: plan.date };
     only = new Set([id]);
   }
 
@@ -246,8 +296,8 @@ export async function runSend(
     ? null
     : await lockIssue(ledgerFile, {
         onWait: () =>
-          process.stderr.write(
-            `paperboy: ${ledgerFile} is locked: another send of this issue is running, or one was killed; waiting for its lock to expire\n`,
+          notice(
+            `paperboy: ${ledgerFile} is locked: another send of this issue is running, or one was killed; waiting for its lock to expire`,
           ),
         onCompromised: (error) =>
           stop.abort(
@@ -288,9 +338,17 @@ export async function runSend(
       address: config.sender.address,
       replyTo: config.sender.replyTo ?? null,
     };
-    const progress = createProgressReporter(process.stderr, dryRun ? 'building' : 'sending');
+    const progress = io.onProgress
+      ? { update: io.onProgress, stop: () => {} }
+      : createProgressReporter(process.stderr, dryRun ? 'building' : 'sending');
     let announced = false;
-    const stopHandling = handleSignals(stop, () => ledger?.close());
+    const outer = io.signal;
+    const forward = () => stop.abort(outer?.reason);
+    if (outer?.aborted) forward();
+    outer?.addEventListener('abort', forward, { once: true });
+    const stopHandling = outer
+      ? () => outer.removeEventListener('abort', forward)
+      : handleSignals(stop, () => ledger?.close());
     let report: DeliveryReport;
     try {
       report = await deliverIssue({
@@ -317,6 +375,10 @@ export async function runSend(
             unsubscribeMailto: config.delivery.unsubscribeMailto ?? null,
           }),
         transport,
+        // The web archive ("view in browser"): each segment's email without personal links.
+        archive: dryRun ? null : createArchiveWriter({ dataDir: config.dataDir, baseUrl }),
+        onArchiveError: (error) =>
+          notice(`warning: the web archive was not written: ${(error as Error).message}`),
         checkRecipient: createRecipientCheck(store),
         ledger,
         async strike(subscriberId, strikeKind, failure) {
@@ -337,8 +399,8 @@ export async function runSend(
         onProgress: (p) => {
           if (!announced) {
             announced = true;
-            process.stderr.write(
-              `paperboy: issue ${plan.date}: ${p.total} to ${dryRun ? 'build' : 'send'}, ${kind === 'smtp' ? 'through' : 'to'} ${transport.label}\n`,
+            notice(
+              `paperboy: issue ${plan.date}: ${p.total} to ${dryRun ? 'build' : 'send'}, ${kind === 'smtp' ? 'through' : 'to'} ${transport.label}`,
             );
           }
           progress.update(p);
@@ -363,7 +425,7 @@ export async function runSend(
         historyError = error;
       });
     }
-    process.stdout.write(
+    (io.summary ?? ((text: string) => process.stdout.write(text)))(
       formatSummary({
         date: plan.date,
         transport,
@@ -374,8 +436,13 @@ export async function runSend(
         pauseFailureRate: config.delivery.pauseFailureRate,
       }),
     );
-    const error = outcomeError(report, transport) ?? historyError;
-    if (error) throw error;
+    return {
+      kind: 'delivered',
+      date: plan.date,
+      report,
+      ledgerPath: dryRun ? null : ledgerFile,
+      error: outcomeError(report, transport) ?? historyError,
+    };
   } finally {
     ledger?.close();
     await lock?.release();

@@ -14,6 +14,7 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Plan, Recipient, Segment } from '../plan/index.js';
 import type { RenderedSegment } from '../render/index.js';
+import type { ArchiveWriter } from './archive.js';
 import type { MessageRecipient } from './build-message.js';
 import { classifyFailure, type Failure } from './classify-failure.js';
 import { createFailureWatch } from './failure-watch.js';
@@ -45,6 +46,13 @@ export interface DeliverIssueInput {
   prior: ReadonlyMap<string, PriorDelivery>;
   options: DeliveryOptions;
   renderSegment(segment: Segment): Promise<RenderedSegment>;
+  /**
+   * Called once per rendered segment (not in a dry run): keeps its neutral copy for the web
+   * archive (archive.ts). A failure to archive is reported through `onArchiveError`, never stops
+   * the delivery.
+   */
+  archive?: ArchiveWriter | null;
+  onArchiveError?(error: unknown, segment: Segment): void;
   buildMessage(rendered: RenderedSegment, recipient: MessageRecipient): Promise<OutgoingMessage>;
   transport: Transport;
   checkRecipient: RecipientCheck;
@@ -192,6 +200,11 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
       const recipients = segment.recipients.filter((r) => wanted(r) && due(r));
       if (recipients.length === 0) continue;
       const rendered = await input.renderSegment(segment);
+      if (input.archive && ledger) {
+        await input.archive
+          .write(plan.date, segment, rendered)
+          .catch((error: unknown) => input.onArchiveError?.(error, segment));
+      }
       for (const recipient of recipients) yield { segment, rendered, recipient };
     }
   }

@@ -76,7 +76,9 @@ describe('the digest email (HTML)', () => {
         .attr('href');
     expect(href('Unsubscribe')).toBe(RECIPIENT.unsubscribeUrl);
     expect(href('Manage your topics')).toBe(RECIPIENT.preferencesUrl);
-    expect(href('View in browser')).toBe(`${BASE_URL}/issues/2025-10-31?segment=${rendered.segmentId}`);
+    expect(href('View in browser')).toBe(
+      `${BASE_URL}/issues/2025-10-31?segment=${rendered.segmentId}`,
+    );
     expect($.text()).toContain(POSTAL_ADDRESS);
     expect($.text()).toContain(
       'Hi Ada, 10 papers on Graph learning & GNNs and Time series & forecasting today.',

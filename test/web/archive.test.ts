@@ -1,0 +1,185 @@
+// The web archive: `send` (the delivery loop) keeps each rendered segment without anything
+// personal, and GET /issues/ serves it over real HTTP.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createArchiveWriter } from '../../src/delivery/archive.js';
+import { buildMessage } from '../../src/delivery/build-message.js';
+import { deliverIssue } from '../../src/delivery/deliver-issue.js';
+import type { LedgerEntry } from '../../src/delivery/ledger.js';
+import type { Plan } from '../../src/plan/index.js';
+import { createToken, parseKeyring } from '../../src/tokens/link-token.js';
+import type { Issue } from '../../src/types.js';
+import {
+  BASE_URL,
+  createSeedRenderer,
+  loadSeedIssue,
+  makeSubscriber,
+  planFor,
+} from '../render/seed-digest.js';
+import { startWebServer, type WebServer } from './web-server.js';
+
+const keyring = parseKeyring('k2:new-secret-0123456789abcdef');
+const readers = [
+  makeSubscriber('ada', ['graphs'], { name: 'Ada Lovelace' }),
+  makeSubscriber('grace', ['llm', 'agents'], { name: 'Grace Hopper' }),
+  makeSubscriber('alan', ['llm', 'agents'], { name: 'Alan Turing' }),
+];
+
+async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) {
+  const seed = createSeedRenderer();
+  const ledger: LedgerEntry[] = [];
+  const sent: string[] = [];
+  const archiveErrors: unknown[] = [];
+  const report = await deliverIssue({
+    plan,
+    prior: new Map(),
+    options: {
+      concurrency: 2,
+      retries: 0,
+      backoffMs: 1,
+      pauseFailureRate: 1,
+      pauseMinAttempts: 1000,
+      force: false,
+    },
+    renderSegment: (segment) =>
+      seed.render(
+        plan,
+        issue,
+        plan.segments.findIndex((s) => s.id === segment.id),
+      ),
+    archive: createArchiveWriter({ dataDir, baseUrl: BASE_URL }),
+    onArchiveError: (error) => archiveErrors.push(error),
+    buildMessage: (rendered, recipient) =>
+      buildMessage(rendered, recipient, {
+        date: plan.date,
+        sender: { name: 'Trending Papers', address: 'papers@example.org' },
+        baseUrl: BASE_URL,
+        keyring,
+      }),
+    transport: {
+      kind: 'smtp',
+      label: 'memory',
+      async verify() {},
+      async send(message) {
+        sent.push(message.raw.toString('utf8'));
+      },
+      close() {},
+    },
+    checkRecipient: async (id) => ({
+      status: 'active',
+      name: readers.find((r) => r.id === id)?.name ?? null,
+    }),
+    ledger: dryRun ? null : { append: (entry) => ledger.push(entry), flush() {}, close() {} },
+    strike: async () => false,
+    delivered: async () => {},
+  });
+  return { report, sent, archiveErrors };
+}
+
+let issue: Issue;
+let plan: Plan;
+let dataDir: string;
+let web: WebServer;
+
+beforeAll(async () => {
+  issue = await loadSeedIssue();
+  plan = planFor(issue, readers);
+  dataDir = join(mkdtempSync(join(tmpdir(), 'paperboy-archive-')), 'data');
+  const { report, archiveErrors } = await send(plan, issue, dataDir, false);
+  expect(report.sent).toBe(3);
+  expect(archiveErrors).toEqual([]);
+  web = await startWebServer({ dataDir });
+});
+
+afterAll(async () => {
+  await web?.close();
+});
+
+describe('archive files', () => {
+  it('keeps each segment once, with an index, and nothing personal', () => {
+    expect(plan.segments).toHaveLength(2);
+    const dir = join(dataDir, 'archive', plan.date);
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual([...plan.segments.map((s) => `${s.id}.html`), 'index.json'].sort());
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+    expect(index.date).toBe(plan.date);
+    expect(index.segments.map((s: { id: string }) => s.id).sort()).toEqual(
+      plan.segments.map((s) => s.id).sort(),
+    );
+    for (const segment of index.segments) {
+      expect(segment.subject).toMatch(/Trending papers/);
+      expect(segment.papers).toBeGreaterThanOrEqual(0);
+    }
+    for (const segment of plan.segments) {
+      const html = readFileSync(join(dir, `${segment.id}.html`), 'utf8');
+      expect(html).not.toMatch(/pbslot/);
+      for (const reader of readers) {
+        for (const purpose of ['unsubscribe', 'preferences'] as const) {
+          expect(html).not.toContain(createToken(keyring, purpose, reader.id));
+        }
+        expect(html).not.toContain(reader.id);
+        expect(html).not.toContain(reader.name as string);
+      }
+      expect(html).not.toMatch(/\/unsubscribe\/|\/preferences\//);
+      expect(html).toContain(`href="${BASE_URL}/issues/"`);
+      // The "View in browser" link (Handlebars writes `=` as `&#x3D;`).
+      expect(html).toContain(`${BASE_URL}/issues/${plan.date}?segment&#x3D;${segment.id}`);
+    }
+  });
+
+  it('a dry run archives nothing', async () => {
+    const dryDir = join(mkdtempSync(join(tmpdir(), 'paperboy-archive-dry-')), 'data');
+    await send(plan, issue, dryDir, true);
+    expect(existsSync(join(dryDir, 'archive'))).toBe(false);
+  });
+});
+
+describe('archive routes', () => {
+  const get = async (path: string) => {
+    const response = await fetch(`${web.url}${path}`);
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  };
+
+  it('GET /issues/ lists the dates', async () => {
+    for (const path of ['/issues/', '/issues']) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`href="/issues/${plan.date}"`);
+    }
+  });
+
+  it('GET /issues/:date lists the segments with their subjects and topics', async () => {
+    const page = await get(`/issues/${plan.date}`);
+    expect(page.status).toBe(200);
+    for (const segment of plan.segments) {
+      expect(page.body).toContain(`href="/issues/${plan.date}?segment=${segment.id}"`);
+    }
+    expect(page.body).toContain('Graph');
+    expect(page.body).toContain('Language models');
+  });
+
+  it('GET /issues/:date?segment= serves the archived email, the same as the file', async () => {
+    for (const segment of plan.segments) {
+      const page = await get(`/issues/${plan.date}?segment=${segment.id}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      expect(page.body).toBe(
+        readFileSync(join(dataDir, 'archive', plan.date, `${segment.id}.html`), 'utf8'),
+      );
+    }
+  });
+
+  it('unknown dates and segments, and path tricks, are 404', async () => {
+    for (const path of [
+      '/issues/2020-01-01',
+      `/issues/${plan.date}?segment=seg_nope`,
+      `/issues/${plan.date}?segment=..%2F..%2Fsecret`,
+      '/issues/..%2F..%2Fsecret',
+      '/issues/not-a-date',
+    ]) {
+      expect((await get(path)).status, path).toBe(404);
+    }
+  });
+});
