@@ -8,6 +8,7 @@ import {
   planToJson,
   readHistory,
 } from '../plan/index.js';
+import { loadRecentIssues } from '../plan/issue-archive.js';
 import type { Issue, Paper } from '../types.js';
 import { type Context, historyPath, loadContext, openSubscriberStore } from './context.js';
 import { loadClassifiedIssues, type SourceFlags } from './load-issues.js';
@@ -40,6 +41,8 @@ export interface PlannedRun {
    * plan: what rendering a segment needs, so the source is not loaded twice.
    */
   papers: Map<string, Paper>;
+  /** The issue planned (send keeps it for later weekly digests). */
+  issue: Issue;
 }
 
 function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
@@ -60,13 +63,20 @@ export async function buildPlan(
   try {
     const subscribers = await store.list();
     const history = await readHistory(historyPath(context, HISTORY_FILE));
+    const { issue, recent } = pickIssue(issues, flags.date);
+    // Weekly digests merge the week: add the days earlier runs kept (see saveIssue in send).
+    const kept = await loadRecentIssues(
+      context.config.dataDir,
+      issue.date,
+      new Set(issues.map((i) => i.date)),
+    );
     const plan = planIssue(
-      pickIssue(issues, flags.date),
+      { issue, recent: [...recent, ...kept] },
       subscribers,
       history,
       context.config.plan,
     );
-    return { plan, subscribersLabel: label, papers: indexPapers(issues) };
+    return { plan, subscribersLabel: label, papers: indexPapers([...kept, ...issues]), issue };
   } finally {
     await store.close();
   }

@@ -34,6 +34,7 @@ import {
 } from '../delivery/transport.js';
 import { ExitCode, PaperboyError } from '../errors.js';
 import { HISTORY_FILE, type Plan } from '../plan/index.js';
+import { saveIssue } from '../plan/issue-archive.js';
 import {
   BUNDLED_TEMPLATES_DIR,
   compileSubject,
@@ -274,7 +275,9 @@ export async function sendIssue(
   const templates = loadTemplates(
     config.templatesDir ? resolve(config.templatesDir) : BUNDLED_TEMPLATES_DIR,
   );
-  const { plan, papers, subscribersLabel } = await buildPlan(source, flags, context);
+  const { plan, papers, subscribersLabel, issue } = await buildPlan(source, flags, context);
+  // Kept so that a weekly digest later this week can merge this day (`hf:latest` fetches one day).
+  if (!dryRun) await saveIssue(config.dataDir, issue);
   for (const line of warnings) notice(line);
   if (io.skipWithoutPapers && papers.size === 0) return { kind: 'no-papers', date: plan.date };
   if (plan.totals.subscribers === 0) {

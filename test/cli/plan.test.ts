@@ -115,3 +115,43 @@ describe('paperboy plan', () => {
     expect(result.stderr).toContain('subs.json');
   });
 });
+
+describe('weekly digests merge the days earlier runs kept', () => {
+  it('a weekly reader on their weekday gets the kept days of the week too', async () => {
+    const dir = tempDir();
+    // What `send` keeps for each day it runs: the classified issue, in <dataDir>/issues/.
+    const parsed = await runCli(['parse', join(ROOT, 'test/fixtures/hf-daily-papers.sample.json')]);
+    const [kept] = (JSON.parse(parsed.stdout) as { issues: Record<string, unknown>[] }).issues;
+    mkdirSync(join(dir, 'data', 'issues'), { recursive: true });
+    writeFileSync(
+      join(dir, 'data', 'issues', '2025-10-30.json'),
+      JSON.stringify({ ...kept, date: '2025-10-30' }),
+    );
+    const subscribers = join(dir, 'subscribers.json');
+    writeFileSync(
+      subscribers,
+      JSON.stringify({
+        subscribers: [
+          {
+            id: 'sub_00000000000000aa',
+            email: 'weekly@example.org',
+            topics: ['time-series'],
+            frequency: 'weekly',
+            weekday: 'friday',
+            status: 'active',
+            subscribedAt: '2025-09-01T00:00:00.000Z',
+            updatedAt: '2025-09-01T00:00:00.000Z',
+          },
+        ],
+      }),
+    );
+    const plan = await planJson(['--subscribers', subscribers], dir);
+    const [segment] = plan.segments;
+    expect(plan.segments).toHaveLength(1);
+    const titles = segment?.papers.map((p) => p.title) ?? [];
+    expect(titles).toContain('Sparse Pruning of Graph Neural Networks for Time Series Forecasting');
+    expect(titles).toContain(
+      'TimesNet: Temporal 2D-Variation Modeling for General Time Series Analysis',
+    );
+  });
+});
