@@ -5,7 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyHistory, planIssue } from '../../src/plan/index.js';
+import type { Subscriber } from '../../src/types.js';
 import { launchChromium } from '../browser/chromium.js';
+import { seedIssue } from '../render-fixture.js';
 import { ADA, startWebServer, type WebServer } from './web-server.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/web/', import.meta.url));
@@ -69,6 +72,19 @@ describe('the preference page in Chromium', () => {
       // The page shows what was saved.
       await expect(rl.isChecked()).resolves.toBe(true);
       await expect(graphs.isChecked()).resolves.toBe(false);
+
+      // The next plan gives Ada the new topics' papers and drops the old topic's.
+      const plan = planIssue({ issue: seedIssue() }, [ada as Subscriber], emptyHistory(), {
+        maxPapers: 10,
+        historyDays: 30,
+        sendEmpty: false,
+      });
+      const titles = plan.segments[0]?.papers.map((paper) => paper.title) ?? [];
+      expect(titles).toContain('Gradient Boosting Reinforcement Learning');
+      expect(titles).toContain(
+        'TimesNet: Temporal 2D-Variation Modeling for General Time Series Analysis',
+      );
+      expect(titles).not.toContain('Local Augmentation for Graph Neural Networks');
     } finally {
       await context.close();
     }
