@@ -20,6 +20,7 @@ import {
   startSchedule,
 } from '../scheduler.js';
 import { createWebApp } from '../web/app.js';
+import { listen, urlHost } from '../web/listen.js';
 import { loadContext, openSubscriberStore } from './context.js';
 import { checkSendable, sendIssue } from './send.js';
 
@@ -42,30 +43,6 @@ export interface ServeFlags {
  */
 const RUN_RETRIES = 3;
 const RUN_RETRY_MS = 60_000;
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-async function listen(server: Server, host: string, port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const taken = error.code === 'EADDRINUSE';
-      const denied = error.code === 'EACCES';
-      reject(
-        taken || denied || error.code === 'EADDRNOTAVAIL'
-          ? new PaperboyError(
-              'usage',
-              `cannot listen on ${host}:${port}: ${taken ? 'the port is in use' : denied ? 'permission denied' : 'no such address here'}`,
-              { hint: 'pick another with --port (0 picks a free one) or --host', cause: error },
-            )
-          : error,
-      );
-    });
-    server.listen(port, host, () => resolve());
-  });
-}
 
 function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { PaperboyError } from '../errors.js';
+import { listen, urlHost } from '../web/listen.js';
 import { allowedHostsFor, createPreviewApp, type PreviewAppOptions } from './preview-app.js';
 import { createReloadHub } from './reload-hub.js';
 import { watchTemplates } from './watch-templates.js';
@@ -26,11 +26,6 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const reloads = createReloadHub();
   const app = createPreviewApp({
@@ -41,22 +36,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   });
   // overrideGlobalObjects: false leaves the process's fetch, Request and Response alone.
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const taken = error.code === 'EADDRINUSE';
-      const denied = error.code === 'EACCES';
-      reject(
-        taken || denied || error.code === 'EADDRNOTAVAIL'
-          ? new PaperboyError(
-              'usage',
-              `cannot listen on ${options.host}:${options.port}: ${taken ? 'the port is in use' : denied ? 'permission denied' : 'no such address here'}`,
-              { hint: 'pick another with --port (0 picks a free one) or --host', cause: error },
-            )
-          : error,
-      );
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
+  await listen(server, options.host, options.port);
   const watcher = watchTemplates(options.templatesDir, (file) => {
     reloads.notify(file);
     options.onReload?.(file);
