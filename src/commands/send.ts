@@ -1,10 +1,10 @@
 // `paperboy send`: parse, plan, render once per segment, personalize and deliver one issue now,
 // with a progress bar, a summary and an exit code that says how it went. The delivery itself is
 // src/delivery/deliver-issue.ts; this file only wires the parts together and reports.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Config, DEFAULT_BASE_URL } from '../config.js';
 import { createArchiveWriter } from '../delivery/archive.js';
-import { buildMessage } from '../delivery/build-message.js';
+import { createMessageBuilder } from '../delivery/build-message.js';
 import {
   type DeliveryProgress,
   type DeliveryReport,
@@ -334,7 +334,11 @@ export async function sendIssue(
       if (!only) recordPlanSkips(plan, prior, ledger);
     }
     const strikes = dryRun ? null : await openStrikeBook(strikesPath(config.dataDir));
-    const renderer = createRenderer(templates);
+    // The compiled template is kept in <dataDir>/cache: a daily send does not load MJML at all.
+    const renderer = createRenderer(templates, {
+      cacheDir: join(config.dataDir, 'cache'),
+      writeCache: !dryRun,
+    });
     const subject = compileSubject(config.email.subject);
     const sender = {
       name: config.sender.name,
@@ -369,14 +373,13 @@ export async function sendIssue(
             baseUrl,
             subject,
           }),
-        buildMessage: (rendered, recipient) =>
-          buildMessage(rendered, recipient, {
-            date: plan.date,
-            sender,
-            baseUrl,
-            keyring,
-            unsubscribeMailto: config.delivery.unsubscribeMailto ?? null,
-          }),
+        buildMessage: createMessageBuilder({
+          date: plan.date,
+          sender,
+          baseUrl,
+          keyring,
+          unsubscribeMailto: config.delivery.unsubscribeMailto ?? null,
+        }),
         transport,
         // The web archive ("view in browser"): each segment's email without personal links.
         archive: dryRun ? null : createArchiveWriter({ dataDir: config.dataDir, baseUrl }),

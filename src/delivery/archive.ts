@@ -4,7 +4,7 @@
 //
 // Personal values are replaced by neutral ones: no greeting, and the unsubscribe and preference
 // links point at the archive's index, so no subscriber's token is ever written here.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Segment } from '../plan/index.js';
@@ -65,40 +65,86 @@ async function readIndex(dir: string): Promise<ArchivedSegment[]> {
 }
 
 export interface ArchiveWriter {
-  /** Writes one segment's page and adds it to the day's index (atomically, one at a time). */
+  /** Writes one segment's page; its index entry is kept for `flush`. */
   write(date: string, segment: Segment, rendered: RenderedSegment): Promise<void>;
+  /** Merges the entries written since the last flush into each day's index.json. */
+  flush(): Promise<void>;
 }
 
+/** Page writes running at once before `write` waits: the delivery does not wait on the disk. */
+const PAGES_IN_FLIGHT = 16;
+
+/**
+ * Pages are written in the background as segments are rendered (a few at a time, so memory stays
+ * bounded); the day's index once, when the run flushes. A large list has thousands of segments,
+ * and rewriting the index after each would cost the square of their number. A page whose entry a
+ * crash lost is still served (readArchiveDay lists pages the index does not), and the next send of
+ * the issue writes it again. No fsync: a page can always be rendered again.
+ */
 export function createArchiveWriter(options: { dataDir: string; baseUrl: string }): ArchiveWriter {
-  // Writes of one process are serialized, so the index's read-modify-write loses nothing.
-  let queue: Promise<void> = Promise.resolve();
+  const made = new Map<string, Promise<unknown>>();
+  const pending = new Map<string, Map<string, ArchivedSegment>>();
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  /** A background write's error, reported by the next call (once). */
+  const rethrow = () => {
+    if (failure === null) return;
+    const { error } = failure;
+    failure = null;
+    throw error;
+  };
+
+  async function writePage(dir: string, date: string, segment: Segment, rendered: RenderedSegment) {
+    let dirMade = made.get(dir);
+    if (!dirMade) {
+      dirMade = mkdir(dir, { recursive: true });
+      made.set(dir, dirMade);
+    }
+    await dirMade;
+    // Written whole under a temporary name, then renamed: a reader never sees half a page. (Not
+    // write-file-atomic here: its ownership and realpath checks cost more than the page.)
+    const page = join(dir, `${segment.id}.html`);
+    const temporary = `${page}.${process.pid}.tmp`;
+    await writeFile(temporary, neutralHtml(rendered, options.baseUrl));
+    await rename(temporary, page);
+    const day = pending.get(date) ?? new Map<string, ArchivedSegment>();
+    pending.set(date, day);
+    day.set(segment.id, {
+      id: segment.id,
+      subject: rendered.subject,
+      topics: segment.settings.topics,
+      papers: rendered.paperIds.length,
+    });
+  }
+
   return {
-    write(date, segment, rendered) {
-      const run = async () => {
-        if (!isArchiveDate(date) || !isSegmentId(segment.id)) return;
+    async write(date, segment, rendered) {
+      rethrow();
+      if (!isArchiveDate(date) || !isSegmentId(segment.id)) return;
+      const dir = join(archiveDir(options.dataDir), date);
+      const task: Promise<void> = writePage(dir, date, segment, rendered)
+        .catch((error: unknown) => {
+          made.delete(dir);
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+    },
+    async flush() {
+      await Promise.all(inFlight);
+      for (const [date, entries] of pending) {
+        pending.delete(date);
         const dir = join(archiveDir(options.dataDir), date);
-        await mkdir(dir, { recursive: true });
-        await writeFileAtomic(
-          join(dir, `${segment.id}.html`),
-          neutralHtml(rendered, options.baseUrl),
-        );
-        const entry: ArchivedSegment = {
-          id: segment.id,
-          subject: rendered.subject,
-          topics: segment.settings.topics,
-          papers: rendered.paperIds.length,
-        };
-        const segments = (await readIndex(dir)).filter((s) => s.id !== segment.id);
-        segments.push(entry);
+        const segments = (await readIndex(dir)).filter((s) => !entries.has(s.id));
+        for (const entry of entries.values()) segments.push(entry);
         segments.sort((a, b) => a.id.localeCompare(b.id));
         await writeFileAtomic(
           join(dir, ARCHIVE_INDEX),
           `${JSON.stringify({ date, segments }, null, 2)}\n`,
         );
-      };
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
+      }
+      rethrow();
     },
   };
 }

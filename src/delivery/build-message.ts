@@ -1,9 +1,13 @@
-// One recipient's message from their segment's rendered email: their signed links and greeting
-// filled in (personalize: string joins), then the complete MIME (composeMessage).
+// One recipient's message from their segment's rendered email: their signed links, greeting and
+// headers joined into the segment's MIME, which is built once per segment (segment-mime.ts).
 import type { RenderedSegment } from '../render/index.js';
-import { personalize } from '../render/index.js';
 import { createToken, type Keyring } from '../tokens/link-token.js';
-import { composeMessage, domainOf, listIdFor } from './compose-message.js';
+import { domainOf, listIdFor } from './compose-message.js';
+import {
+  createMessageTemplate,
+  type MessageTemplate,
+  type SegmentMessageBuilder,
+} from './segment-mime.js';
 import type { OutgoingMessage } from './transport.js';
 
 export interface MessageContext {
@@ -45,30 +49,52 @@ export function linksFor(
   };
 }
 
-export async function buildMessage(
+export type MessageBuilder = (
+  rendered: RenderedSegment,
+  recipient: MessageRecipient,
+) => Promise<OutgoingMessage>;
+
+/** Builds recipients' messages from the run's skeleton (segment-mime.ts). */
+export function createMessageBuilder(context: MessageContext): MessageBuilder {
+  // One skeleton for the run, one encoding of each segment's bodies (a WeakMap: it goes when the
+  // rendered segment does).
+  let template: Promise<MessageTemplate> | null = null;
+  const segments = new WeakMap<RenderedSegment, SegmentMessageBuilder>();
+  return async (rendered, recipient) => {
+    template ??= createMessageTemplate({
+      from: { name: context.sender.name, address: context.sender.address },
+      replyTo: context.sender.replyTo ?? null,
+      listId: listIdFor(context.sender),
+      unsubscribeMailto: context.unsubscribeMailto ?? null,
+    });
+    let build = segments.get(rendered);
+    if (!build) {
+      build = (await template).forSegment(rendered, rendered.subject);
+      segments.set(rendered, build);
+    }
+    const links = linksFor(context.baseUrl, context.keyring, recipient.subscriberId);
+    const messageId = messageIdFor(context.date, recipient.subscriberId, context.sender.address);
+    const raw = build({
+      to: { name: recipient.name, address: recipient.email },
+      name: recipient.name,
+      messageId,
+      date: context.now?.() ?? new Date(),
+      ...links,
+    });
+    return {
+      subscriberId: recipient.subscriberId,
+      envelope: { from: context.sender.address, to: recipient.email },
+      messageId,
+      raw,
+    };
+  };
+}
+
+/** One message, for callers that build a single one (tests, previews). */
+export function buildMessage(
   rendered: RenderedSegment,
   recipient: MessageRecipient,
   context: MessageContext,
 ): Promise<OutgoingMessage> {
-  const links = linksFor(context.baseUrl, context.keyring, recipient.subscriberId);
-  const email = personalize(rendered, { name: recipient.name, ...links });
-  const messageId = messageIdFor(context.date, recipient.subscriberId, context.sender.address);
-  const raw = await composeMessage({
-    from: { name: context.sender.name, address: context.sender.address },
-    replyTo: context.sender.replyTo ?? null,
-    to: { name: recipient.name, address: recipient.email },
-    subject: email.subject,
-    date: context.now?.() ?? new Date(),
-    messageId,
-    text: email.text,
-    html: email.html,
-    unsubscribe: { url: links.unsubscribeUrl, mailto: context.unsubscribeMailto ?? null },
-    listId: listIdFor(context.sender),
-  });
-  return {
-    subscriberId: recipient.subscriberId,
-    envelope: { from: context.sender.address, to: recipient.email },
-    messageId,
-    raw,
-  };
+  return createMessageBuilder(context)(rendered, recipient);
 }

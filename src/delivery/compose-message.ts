@@ -72,13 +72,18 @@ function phrase(text: string): string {
   return isPlainText(flat) ? quoteString(flat) : encodeWord(flat);
 }
 
-function listHeaders(input: ComposeMessageInput): MimeNodeHeader[] {
-  const targets = [bracketed(input.unsubscribe.url, 'https:', 'unsubscribe.url')];
-  const mailto = input.unsubscribe.mailto;
+/** The List-Unsubscribe value: the https URL, then the mailto: address when there is one. */
+export function listUnsubscribeValue(unsubscribe: ComposeMessageInput['unsubscribe']): string {
+  const targets = [bracketed(unsubscribe.url, 'https:', 'unsubscribe.url')];
+  const mailto = unsubscribe.mailto;
   if (mailto) {
     const url = mailto.startsWith('mailto:') ? mailto : `mailto:${mailto}`;
     targets.push(bracketed(url, 'mailto:', 'unsubscribe.mailto'));
   }
+  return targets.join(', ');
+}
+
+function listHeaders(input: ComposeMessageInput): MimeNodeHeader[] {
   if (!LIST_ID.test(input.listId.id)) {
     throw new TypeError(
       `listId.id: expected a domain-like id, got ${JSON.stringify(input.listId.id)}`,
@@ -88,7 +93,7 @@ function listHeaders(input: ComposeMessageInput): MimeNodeHeader[] {
   return [
     {
       key: 'List-Unsubscribe',
-      value: { prepared: true, foldLines: true, value: targets.join(', ') },
+      value: { prepared: true, foldLines: true, value: listUnsubscribeValue(input.unsubscribe) },
     },
     {
       key: 'List-Unsubscribe-Post',
@@ -110,8 +115,10 @@ export async function composeMessage(input: ComposeMessageInput): Promise<Buffer
     subject: input.subject,
     date: input.date,
     messageId: input.messageId,
-    text: input.text,
-    html: input.html,
+    // Always quoted-printable, whatever the content: readable in the raw, safe for any line
+    // length, and the same encoding the once-per-segment path (segment-mime.ts) writes.
+    text: { content: input.text, contentTransferEncoding: 'quoted-printable' },
+    html: { content: input.html, contentTransferEncoding: 'quoted-printable' },
     headers: listHeaders(input),
     // CRLF throughout, as SMTP and .eml readers expect, whatever the templates' line endings.
     newline: 'windows',

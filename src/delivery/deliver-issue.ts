@@ -52,7 +52,7 @@ export interface DeliverIssueInput {
    * the delivery.
    */
   archive?: ArchiveWriter | null;
-  onArchiveError?(error: unknown, segment: Segment): void;
+  onArchiveError?(error: unknown, segment: Segment | null): void;
   buildMessage(rendered: RenderedSegment, recipient: MessageRecipient): Promise<OutgoingMessage>;
   transport: Transport;
   checkRecipient: RecipientCheck;
@@ -321,6 +321,8 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
   } finally {
     input.signal?.removeEventListener('abort', onOuterAbort);
     await iterator.return(undefined);
+    // The archive's index, once for the run (archive.ts); a failure is reported, never fatal.
+    await input.archive?.flush().catch((error: unknown) => input.onArchiveError?.(error, null));
   }
   const skipped = Object.values(report.skipped).reduce((sum, n) => sum + n, 0);
   report.notAttempted = report.pending - report.sent - report.failed - skipped;

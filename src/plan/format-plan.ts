@@ -133,7 +133,8 @@ export function formatPlan(plan: Plan, topics: readonly Topic[]): string {
   ];
   if (plan.segments.length === 0) lines.push('', 'Nobody gets an email for this issue.');
   for (const segment of plan.segments) lines.push('', ...segmentLines(segment, names));
-  lines.push(...skippedLines(plan.skipped));
+  // Not push(...): a list of 100,000 skipped subscribers would exceed the argument limit.
+  for (const line of skippedLines(plan.skipped)) lines.push(line);
   return `${lines.join('\n')}\n`;
 }
 

@@ -14,12 +14,26 @@ import type { SendHistory } from './types.js';
 
 export const HISTORY_FILE = 'history.json';
 
-const ymd = z.string().refine((text) => parseYmd(text) !== null, 'expected a date as YYYY-MM-DD');
-
-const historySchema = z.strictObject({
-  version: z.literal(1),
-  segments: z.record(z.string(), z.record(z.string(), ymd)),
-});
+/**
+ * The history's shape. A history of thousands of segments repeats a few dozen dates, so each
+ * distinct date is checked once per read (parseYmd is a date-fns parse and format).
+ */
+function historySchema() {
+  const days = new Map<string, boolean>();
+  const isDay = (text: string) => {
+    let valid = days.get(text);
+    if (valid === undefined) {
+      valid = parseYmd(text) !== null;
+      days.set(text, valid);
+    }
+    return valid;
+  };
+  const ymd = z.string().refine(isDay, 'expected a date as YYYY-MM-DD');
+  return z.strictObject({
+    version: z.literal(1),
+    segments: z.record(z.string(), z.record(z.string(), ymd)),
+  });
+}
 
 // Deleting the file is always a way out, but it has a cost the person should know about.
 const RESET_HINT =
@@ -46,7 +60,7 @@ export async function readHistory(path: string): Promise<SendHistory> {
       hint: RESET_HINT,
     });
   }
-  const result = historySchema.safeParse(value);
+  const result = historySchema().safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${formatZodIssue(issue)}`);
     throw new PaperboyError(

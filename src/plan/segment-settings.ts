@@ -61,3 +61,38 @@ export function segmentId(settings: SelectionSettings): string {
   });
   return `seg_${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }
+
+export interface SubscriberSegment {
+  settings: SelectionSettings;
+  id: string;
+}
+
+/**
+ * selectionSettings and segmentId for every subscriber of a plan, worked out once per distinct
+ * set of the fields they are made from (a list of 100,000 has a few thousand) rather than once per
+ * subscriber. Subscribers with the same fields share the returned object: treat it as read-only.
+ */
+export function createSegmenter(
+  defaultMaxPapers: number,
+): (
+  subscriber: Pick<Subscriber, 'topics' | 'keywords' | 'maxPapers' | 'frequency' | 'weekday'>,
+) => SubscriberSegment {
+  const known = new Map<string, SubscriberSegment>();
+  return (subscriber) => {
+    const key = JSON.stringify([
+      subscriber.topics,
+      subscriber.keywords.include,
+      subscriber.keywords.exclude,
+      subscriber.maxPapers,
+      subscriber.frequency,
+      subscriber.weekday,
+    ]);
+    let segment = known.get(key);
+    if (!segment) {
+      const settings = selectionSettings(subscriber, defaultMaxPapers);
+      segment = { settings, id: segmentId(settings) };
+      known.set(key, segment);
+    }
+    return segment;
+  };
+}

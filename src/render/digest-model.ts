@@ -100,13 +100,13 @@ function whyLine(reasons: Segment['papers'][number]['reasons']): string {
   return [...terms.slice(0, 5), ...keywords].join(', ');
 }
 
-function toView(
-  planned: Segment['papers'][number],
-  paper: Paper,
-  rank: number,
-  names: Map<string, string>,
-  chipIds: readonly string[],
-): PaperView {
+/** What a paper's card shows whatever the segment: worked out once per paper, not per segment. */
+type PaperFacts = Omit<PaperView, 'rank' | 'chips' | 'why'>;
+const paperFacts = new WeakMap<Paper, PaperFacts>();
+
+function factsOf(paper: Paper): PaperFacts {
+  const cached = paperFacts.get(paper);
+  if (cached) return cached;
   const source = paper.summary ?? paper.abstract;
   const short = shortenAbstract(source);
   // Parsers only emit https links; checked again here because a template must never receive a
@@ -118,8 +118,7 @@ function toView(
   const pdfUrl = toHttpsUrl(paper.links.pdf);
   const codeUrl = toHttpsUrl(paper.links.code);
   const projectUrl = toHttpsUrl(paper.links.project);
-  return {
-    rank,
+  const facts: PaperFacts = {
     title: paper.title,
     url,
     meta: metaLine(paper),
@@ -129,9 +128,38 @@ function toView(
     codeUrl,
     projectUrl,
     hasLinks: Boolean(pdfUrl || codeUrl || projectUrl),
+  };
+  paperFacts.set(paper, facts);
+  return facts;
+}
+
+function toView(
+  planned: Segment['papers'][number],
+  paper: Paper,
+  rank: number,
+  names: Map<string, string>,
+  chipIds: readonly string[],
+): PaperView {
+  return {
+    rank,
+    ...factsOf(paper),
     chips: chipIds.map((id) => names.get(id) ?? id),
     why: whyLine(planned.reasons),
   };
+}
+
+/** The issue date as the email writes it; the same few dates come up for every segment. */
+const dateLabels = new Map<string, { longDate: string; date: string }>();
+function dateLabelsOf(ymd: string): { longDate: string; date: string } {
+  let labels = dateLabels.get(ymd);
+  if (!labels) {
+    labels = {
+      longDate: format(parseISO(ymd), 'EEEE, MMMM d, yyyy'),
+      date: format(parseISO(ymd), 'MMM d'),
+    };
+    dateLabels.set(ymd, labels);
+  }
+  return labels;
 }
 
 export function buildDigestModel(input: DigestInput): DigestModel {
@@ -150,8 +178,7 @@ export function buildDigestModel(input: DigestInput): DigestModel {
   const hidden = Math.max(0, available - views.length);
   const weekly = segment.settings.frequency === 'weekly';
   const topicNames = subscribed === 'all' ? [] : subscribed.map((id) => names.get(id) ?? id);
-  const longDate = format(parseISO(input.date), 'EEEE, MMMM d, yyyy');
-  const date = format(parseISO(input.date), 'MMM d');
+  const { longDate, date } = dateLabelsOf(input.date);
   const when = weekly ? 'this week' : 'today';
   const count = `${views.length} paper${views.length === 1 ? '' : 's'}`;
   const summary =

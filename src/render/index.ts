@@ -1,4 +1,5 @@
-// The render step's public surface: templates, render once per segment, personalize per recipient.
+// The render step's public surface: templates (MJML once per renderer), render once per segment,
+// personalize per recipient.
 
 export type { DigestInput, DigestModel, PaperView } from './digest-model.js';
 export { buildDigestModel, EMAIL_PAPER_LIMIT, MISSING_POSTAL_ADDRESS } from './digest-model.js';

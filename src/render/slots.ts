@@ -23,19 +23,26 @@ export interface SlottedText {
   slots: SlotName[];
 }
 
-export function toSlotted(text: string, markers: SlotValues): SlottedText {
+/** Splits texts at `markers`; the pattern is built once for every text of a renderer. */
+export function createSlotter(markers: SlotValues): (text: string) => SlottedText {
   const byMarker = new Map(SLOT_NAMES.map((name) => [markers[name], name]));
   const pattern = new RegExp(SLOT_NAMES.map((name) => markers[name]).join('|'), 'g');
-  const parts: string[] = [];
-  const slots: SlotName[] = [];
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    parts.push(text.slice(last, match.index));
-    slots.push(byMarker.get(match[0]) as SlotName);
-    last = match.index + match[0].length;
-  }
-  parts.push(text.slice(last));
-  return { parts, slots };
+  return (text) => {
+    const parts: string[] = [];
+    const slots: SlotName[] = [];
+    let last = 0;
+    for (const match of text.matchAll(pattern)) {
+      parts.push(text.slice(last, match.index));
+      slots.push(byMarker.get(match[0]) as SlotName);
+      last = match.index + match[0].length;
+    }
+    parts.push(text.slice(last));
+    return { parts, slots };
+  };
+}
+
+export function toSlotted(text: string, markers: SlotValues): SlottedText {
+  return createSlotter(markers)(text);
 }
 
 /** Fills the slots with `values`, each passed through `encode` (HTML-escape for the HTML part). */

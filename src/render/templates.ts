@@ -1,4 +1,5 @@
-// Loads and compiles the email templates once. Users edit them in templates/ (or point
+// Loads the email templates once and compiles them with Handlebars: the text one now, the MJML one
+// once MJML has turned it into HTML (render-segment.ts). Users edit them in templates/ (or point
 // `templatesDir` at their own copy) without touching code.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,8 +16,10 @@ export type CompiledTemplate = (data: unknown) => string;
 
 export interface DigestTemplates {
   dir: string;
-  /** Handlebars -> MJML source (escaped). */
-  mjml: CompiledTemplate;
+  /** digest.mjml as written: MJML with Handlebars expressions in it, compiled by the renderer. */
+  mjml: string;
+  /** Handlebars (escaping every value) for the HTML that MJML compiled from `mjml`. */
+  compileHtml(html: string): CompiledTemplate;
   /** Handlebars -> the plain-text part (not escaped). */
   text: CompiledTemplate;
   /** Names a template in messages: `templates/digest.mjml`. */
@@ -31,13 +34,8 @@ function createHandlebars(): typeof Handlebars {
   return hb;
 }
 
-function compile(
-  hb: typeof Handlebars,
-  dir: string,
-  file: string,
-  noEscape: boolean,
-): CompiledTemplate {
-  const path = join(dir, file);
+/** A template's source, checked for Handlebars syntax errors now rather than at the first render. */
+function readTemplate(hb: typeof Handlebars, path: string): string {
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
@@ -56,6 +54,16 @@ function compile(
   } catch (error) {
     throw new PaperboyError('config', `${path}: ${(error as Error).message.split('\n')[0]}`);
   }
+  return source;
+}
+
+/** Compiles `source` with Handlebars; errors name `path`, the template file it came from. */
+function compile(
+  hb: typeof Handlebars,
+  path: string,
+  source: string,
+  noEscape: boolean,
+): CompiledTemplate {
   // `strict` makes a misspelt {{variable}} an error instead of an empty string.
   const template = hb.compile(source, { noEscape, strict: true });
   return (data) => {
@@ -71,10 +79,13 @@ function compile(
 
 export function loadTemplates(dir: string = BUNDLED_TEMPLATES_DIR): DigestTemplates {
   const hb = createHandlebars();
+  const mjmlPath = join(dir, TEMPLATE_FILES.mjml);
+  const textPath = join(dir, TEMPLATE_FILES.text);
   return {
     dir,
-    mjml: compile(hb, dir, TEMPLATE_FILES.mjml, false),
-    text: compile(hb, dir, TEMPLATE_FILES.text, true),
+    mjml: readTemplate(hb, mjmlPath),
+    compileHtml: (html) => compile(hb, mjmlPath, html, false),
+    text: compile(hb, textPath, readTemplate(hb, textPath), true),
     label: (kind) => join(dir, TEMPLATE_FILES[kind]),
   };
 }

@@ -562,7 +562,7 @@ export async function fetchDailyPapers(
     if (page > 0 && fetched.body === previousBody) break;
     previousBody = fetched.body;
     const pageItems = parsePage(fetched.body, redactUrl(url));
-    items.push(...pageItems);
+    for (const item of pageItems) items.push(item);
     if (pageItems.length < DAILY_PAPERS_PAGE_LIMIT) break;
   }
   return items;

@@ -143,6 +143,6 @@ export function parseHfJson(value: unknown, options: HfJsonOptions = {}): Parsed
   const merged = mergeIssues(issues);
   const first = merged[0] ?? { date: options.date ?? anchor, papers: [], warnings: [] };
   if (merged.length === 0) merged.push(first);
-  first.warnings.unshift(...warnings);
+  first.warnings = [...warnings, ...first.warnings];
   return merged;
 }

@@ -135,28 +135,20 @@ function mapAll(text: string, table: Record<string, string>): string | undefined
 
 const URL_PATTERN = /\bhttps?:\/\/\S+/g;
 
+/**
+ * Matches anything some replacement in cleanProse acts on. Without a match every replacement
+ * would return the text unchanged, so cleanProse skips the dozen passes (prose that only needs
+ * NFC, the text around a URL). NEEDS_CLEANING below repeats these characters.
+ */
+const LATEX_TRIGGER = /[\\$^_~]|``|''|---/;
+
 /** Turns LaTeX residue in one stretch of prose (no URLs) into plain Unicode text. */
 function cleanProse(text: string): string {
+  if (!LATEX_TRIGGER.test(text)) return text;
+  // The command replacements all start at a backslash; most residue is `~`, `$x$` or `AP^b`.
+  const unescaped = text.includes('\\') ? cleanCommands(text) : text;
   return (
-    text
-      // \'e, \'{e}, \c{c}, \v{s}: letter plus combining mark, composed by NFC below.
-      .replace(/\\(['`^"~=.])\s*\{?([A-Za-z])\}?/g, (_m, accent: string, letter: string) => {
-        return letter + (ACCENTS[accent] ?? '');
-      })
-      .replace(/\\([uvHck])\{([A-Za-z])\}/g, (_m, accent: string, letter: string) => {
-        return letter + (ACCENTS[accent] ?? '');
-      })
-      // Font and emphasis commands keep their argument.
-      .replace(
-        /\\(?:textbf|textit|emph|texttt|textrm|textsc|mathrm|mathbf|mathit|mathcal|mathbb|text|operatorname)\{([^{}]*)\}/g,
-        '$1',
-      )
-      .replace(/\\([A-Za-z]+)\b/g, (match, name: string) => {
-        const symbol = SYMBOLS[name];
-        return symbol === undefined ? match : symbol;
-      })
-      // Escaped specials: \% \& \_ \# \$ \{ \}
-      .replace(/\\([%&_#${}])/g, '$1')
+    unescaped
       // Inline math delimiters around short formulas: $x$ -> x
       .replace(/\$([^$\n]{1,80})\$/g, '$1')
       // Superscripts and subscripts: AP^b, MHC^3, MP_{+}. Only braced or single characters, and
@@ -178,14 +170,59 @@ function cleanProse(text: string): string {
   );
 }
 
+/** Backslash commands: accents, font commands, named symbols and escaped specials. */
+function cleanCommands(text: string): string {
+  return (
+    text
+      // \'e, \'{e}, \c{c}, \v{s}: letter plus combining mark, composed by NFC below.
+      .replace(/\\(['`^"~=.])\s*\{?([A-Za-z])\}?/g, (_m, accent: string, letter: string) => {
+        return letter + (ACCENTS[accent] ?? '');
+      })
+      .replace(/\\([uvHck])\{([A-Za-z])\}/g, (_m, accent: string, letter: string) => {
+        return letter + (ACCENTS[accent] ?? '');
+      })
+      // Font and emphasis commands keep their argument.
+      .replace(
+        /\\(?:textbf|textit|emph|texttt|textrm|textsc|mathrm|mathbf|mathit|mathcal|mathbb|text|operatorname)\{([^{}]*)\}/g,
+        '$1',
+      )
+      .replace(/\\([A-Za-z]+)\b/g, (match, name: string) => {
+        const symbol = SYMBOLS[name];
+        return symbol === undefined ? match : symbol;
+      })
+      // Escaped specials: \% \& \_ \# \$ \{ \}
+      .replace(/\\([%&_#${}])/g, '$1')
+  );
+}
+
+/**
+ * What collapseWhitespace rewrites: a run of two or more whitespace characters (JavaScript's \s,
+ * which trim() also strips, plus U+200B), or a single one other than a plain space. Leaving the
+ * single plain spaces of prose unmatched, rather than replacing each with itself, made this
+ * several times faster; it was the costliest step of parsing.
+ */
+const COLLAPSIBLE = /[\s\u200b]{2,}|[^\S ]|\u200b/g;
+/** Whether COLLAPSIBLE matches anywhere; a simpler pattern, so a faster scan of clean text. */
+const HAS_COLLAPSIBLE = /[^\S ]|\u200b| {2}/;
+
 /** Collapses runs of whitespace (including hard wraps and non-breaking spaces) to single spaces. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+/g, ' ').trim();
+  const collapsed = HAS_COLLAPSIBLE.test(text) ? text.replace(COLLAPSIBLE, ' ') : text;
+  return collapsed.trim();
 }
+
+/**
+ * Anything the rest of cleanAbstract may change: what LATEX_TRIGGER matches, or a character from
+ * U+0300 on, which NFC may compose (below U+0300 there are no combining marks, nothing to compose).
+ */
+const NEEDS_CLEANING = /[\u0300-\uffff\\$^_~]|``|''|---/;
 
 /** Cleans an abstract: LaTeX residue to Unicode, whitespace collapsed, URLs left untouched. */
 export function cleanAbstract(text: string): string {
   const collapsed = collapseWhitespace(text);
+  // Most abstracts need nothing more, and one scan costs less than splitting out the URLs,
+  // testing each piece for LaTeX and normalizing.
+  if (!NEEDS_CLEANING.test(collapsed)) return collapsed;
   let out = '';
   let last = 0;
   for (const match of collapsed.matchAll(URL_PATTERN)) {
@@ -194,5 +231,7 @@ export function cleanAbstract(text: string): string {
     last = match.index + match[0].length;
   }
   out += cleanProse(collapsed.slice(last));
-  return collapseWhitespace(out.normalize('NFC'));
+  const cleaned = out.normalize('NFC');
+  // Collapsing is idempotent: only text that cleaning changed (`~` to a space) needs it again.
+  return cleaned === collapsed ? collapsed : collapseWhitespace(cleaned);
 }

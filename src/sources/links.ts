@@ -62,10 +62,15 @@ export function normalizeRepoUrl(raw: string | null | undefined): string | null 
   return cleanCodeUrl(text);
 }
 
-/** Joins a URL that a copy split after the host (`https://github.com/ owner/repo`). */
+/** A code-host URL that a copy split after the host (`https://github.com/ owner/repo`). */
+const SPLIT_CODE_URL = new RegExp(
+  `(https?://(?:www\\.)?(?:${CODE_HOSTS.map((h) => h.replace('.', '\\.')).join('|')})/)\\s+(?=[\\w-])`,
+  'gi',
+);
+
+/** Joins a URL that a copy split after the host. */
 function joinSplitUrls(text: string): string {
-  const hosts = CODE_HOSTS.map((h) => h.replace('.', '\\.')).join('|');
-  return text.replace(new RegExp(`(https?://(?:www\\.)?(?:${hosts})/)\\s+(?=[\\w-])`, 'gi'), '$1');
+  return text.replace(SPLIT_CODE_URL, '$1');
 }
 
 /** The first code-hosting URL in an abstract, cleaned; bare hosts are skipped. */

@@ -9,8 +9,9 @@ export function mergeIssues(issues: readonly ParsedIssue[]): ParsedIssue[] {
   for (const issue of issues) {
     const target = byDate.get(issue.date);
     if (target) {
-      target.papers.push(...issue.papers);
-      target.warnings.push(...issue.warnings);
+      // Loops, not push(...): a spread of 100,000+ items exceeds the argument limit.
+      for (const paper of issue.papers) target.papers.push(paper);
+      for (const warning of issue.warnings) target.warnings.push(warning);
     } else {
       byDate.set(issue.date, {
         date: issue.date,

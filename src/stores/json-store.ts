@@ -2,16 +2,18 @@
 // atomic renames, so a reader sees the old file or the new one); every change is lock, re-read,
 // validate, change, write, unlock, so concurrent paperboy processes never lose an update.
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { PaperboyError } from '../errors.js';
 import { hashEmail, normalizeEmail } from '../subscribers/email.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../types.js';
 import { applyPatch, checkEntries, checkEntry, sameSettings } from './check-input.js';
-import { readTextFile, updateLockedFile } from './locked-file.js';
+import { updateLockedFile } from './locked-file.js';
 import {
-  compareSubscribers,
   readSubscriberFile,
+  readSubscriberFileAt,
   type SubscriberFileData,
   serializeSubscriberFile,
+  sortSubscribers,
 } from './subscriber-file.js';
 import type { SubscriberSettings, Suppression } from './subscriber-schema.js';
 import type {
@@ -78,7 +80,7 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
   const stamp = () => now().toISOString();
 
   const parse = (text: string | null) => readSubscriberFile(text, label, topicIds);
-  const load = async () => parse(await readTextFile(path, label));
+  const load = () => readSubscriberFileAt(path, label, topicIds);
 
   /** Lock, re-read, validate, let `change` edit the data in place, write if it says so. */
   function mutate<T>(change: (data: SubscriberFileData) => { changed: boolean; result: T }) {
@@ -152,17 +154,27 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
   }
 
   return {
+    async changeToken() {
+      // Every write replaces the file (a new inode) and stamps it; no file is a token too.
+      const info = await stat(path, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      return info ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : 'none';
+    },
+
     async list(filter: ListFilter = {}) {
       const { subscribers } = await load();
-      return subscribers
-        .filter((subscriber) => !filter.status || subscriber.status === filter.status)
-        .filter(
-          (subscriber) =>
-            !filter.topic ||
-            subscriber.topics === 'all' ||
-            subscriber.topics.includes(filter.topic),
-        )
-        .sort(compareSubscribers);
+      const { status, topic } = filter;
+      const wanted =
+        status || topic
+          ? subscribers.filter(
+              (subscriber) =>
+                (!status || subscriber.status === status) &&
+                (!topic || subscriber.topics === 'all' || subscriber.topics.includes(topic)),
+            )
+          : subscribers;
+      return sortSubscribers(wanted);
     },
 
     async get(ref) {

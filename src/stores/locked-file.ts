@@ -1,8 +1,9 @@
 // A file many processes change safely: each change takes a cross-process lock (proper-lockfile),
 // re-reads the file, and replaces it atomically (write-file-atomic: temp file, fsync, rename), so
 // no update is lost and a crash leaves the old file or the new one, never half of one.
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { PaperboyError } from '../errors.js';
@@ -32,12 +33,56 @@ function errorCode(error: unknown): string {
 /** The file's text, or null when it does not exist. */
 export async function readTextFile(path: string, label: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    // Not readFile(path, 'utf8'): that decodes chunk by chunk and joins the pieces, and the first
+    // JSON.parse or regular expression then copies them into one string: twice the file's size
+    // in memory, 50 MB for 100,000 subscribers.
+    return (await readFile(path)).toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new PaperboyError('store', `could not read ${label} (${errorCode(error)})`, {
       cause: error,
     });
+  }
+}
+
+/** How much of a file readTextPieces reads at a time. */
+const PIECE_BYTES = 1 << 16;
+
+/**
+ * The file's text a piece at a time (each decoded on its own, a character cut between two pieces
+ * going to the second), handed to `onPiece` until it returns false. Resolves to true when the
+ * whole file was read, false when `onPiece` stopped it, null when the file does not exist. The
+ * file is read as it was when opened, even if a writer renames a new one over it meanwhile.
+ */
+export async function readTextPieces(
+  path: string,
+  label: string,
+  onPiece: (text: string) => boolean,
+  pieceBytes = PIECE_BYTES,
+): Promise<boolean | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new PaperboyError('store', `could not read ${label} (${errorCode(error)})`, {
+      cause: error,
+    });
+  }
+  try {
+    const buffer = Buffer.alloc(pieceBytes);
+    const decoder = new StringDecoder('utf8');
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return onPiece(decoder.end());
+      if (!onPiece(decoder.write(buffer.subarray(0, bytesRead)))) return false;
+    }
+  } catch (error) {
+    throw new PaperboyError('store', `could not read ${label} (${errorCode(error)})`, {
+      cause: error,
+    });
+  } finally {
+    await handle.close();
   }
 }
 

@@ -30,8 +30,11 @@ export function problemsFromZod(error: z.ZodError, prefix: readonly PropertyKey[
 export function createJsonLineFinder(
   text: string,
 ): (path: readonly PropertyKey[]) => number | null {
-  const tree = parseTree(text);
+  // Built on the first question only: a syntax tree of a 100,000-subscriber file costs seconds
+  // and hundreds of megabytes, and a valid file never needs it.
+  let tree: Node | undefined | null = null;
   return (path) => {
+    if (tree === null) tree = parseTree(text);
     if (!tree) return null;
     const segments = path.filter(
       (key): key is string | number => typeof key === 'string' || typeof key === 'number',

@@ -8,8 +8,10 @@ import { parseJsonText } from '../sources/parse-json-text.js';
 import { hashEmail, normalizeEmail } from '../subscribers/email.js';
 import type { Subscriber } from '../types.js';
 import { formatJson } from './format-json.js';
+import { createListScanner } from './json-list-scanner.js';
+import { readTextFile, readTextPieces } from './locked-file.js';
 import { createJsonLineFinder, formatProblems, type Problem, problemsFromZod } from './problems.js';
-import { createFileSchema, type Suppression } from './subscriber-schema.js';
+import { createFileSchema, createRecordValidator, type Suppression } from './subscriber-schema.js';
 
 export const SUBSCRIBER_FILE_VERSION = 1;
 
@@ -28,10 +30,14 @@ function findDuplicates<T>(
   keyOf: (item: T) => string,
   describe: (index: number, firstIndex: number) => Problem,
 ): Problem[] {
+  const keys = items.map(keyOf);
+  // Usually there is none: sorted, equal keys are neighbours. At 100,000 entries that takes a
+  // fraction of the memory of the map below, which is only built to name them.
+  const sorted = [...keys].sort();
+  if (sorted.every((key, index) => index === 0 || key !== sorted[index - 1])) return [];
   const first = new Map<string, number>();
   const problems: Problem[] = [];
-  items.forEach((item, index) => {
-    const key = keyOf(item);
+  keys.forEach((key, index) => {
     const seen = first.get(key);
     if (seen === undefined) first.set(key, index);
     else problems.push(describe(index, seen));
@@ -72,7 +78,8 @@ function checkConsistency(
         message: `the same hash as ${at(['suppressions', firstIndex])}; keep one of them`,
       }),
     ),
-    ...subscribers.flatMap((subscriber, index): Problem[] => {
+    // Hashing every address costs a second at 100,000; with no suppression nothing can match.
+    ...(purged.size === 0 ? [] : subscribers).flatMap((subscriber, index): Problem[] => {
       const suppression = purged.get(hashEmail(subscriber.email));
       return suppression === undefined
         ? []
@@ -96,6 +103,69 @@ function brokenFile(label: string, problems: Problem[]): PaperboyError {
 }
 
 /**
+ * Reads a plainly valid file fast: each record is parsed and validated on its own as the scanner
+ * finds it (json-list-scanner.ts, createRecordValidator), rather than the whole list by JSON.parse
+ * and one zod parse, which would hold every parsed record, and zod's intermediate results for each,
+ * until the last one. `end` gives the same data as createFileSchema would, or null when anything is
+ * wrong or unusual: the caller then reads the file the slow way, which says what.
+ */
+function createFastReader(topicIds: readonly string[]) {
+  const validate = createRecordValidator(topicIds);
+  const subscribers: Subscriber[] = [];
+  const scanner = createListScanner('subscribers', (item) => {
+    let record: unknown;
+    try {
+      record = JSON.parse(item);
+    } catch {
+      return false;
+    }
+    const subscriber = validate(record);
+    if (subscriber !== null) subscribers.push(subscriber);
+    return subscriber !== null;
+  });
+  return {
+    push: (piece: string) => scanner.push(piece),
+    end(): SubscriberFileData | null {
+      const outer = scanner.end();
+      if (outer === null) return null;
+      let value: unknown;
+      try {
+        value = JSON.parse(outer);
+      } catch {
+        return null;
+      }
+      // The rest of the file (version, suppressions, no unknown field) as the file schema sees it.
+      const file = createFileSchema(topicIds).safeParse(value);
+      return file.success ? { subscribers, suppressions: file.data.suppressions } : null;
+    },
+  };
+}
+
+/**
+ * Every problem, with lines, by zod on the whole parsed file: slow and memory-hungry for a large
+ * list, so only when the fast reader found something wrong, or something it does not handle.
+ */
+function readSlowly(text: string, label: string, topicIds: readonly string[]): SubscriberFileData {
+  const lineOf = createJsonLineFinder(text);
+  const located = (problems: Problem[]) =>
+    problems.map((problem) => ({ ...problem, line: lineOf(problem.path) }));
+  let value: unknown;
+  try {
+    value = parseJsonText(text, label);
+  } catch (error) {
+    throw new PaperboyError('store', (error as Error).message, {
+      hint: `fix ${label} by hand and run the command again; paperboy left the file as it was`,
+    });
+  }
+  const result = createFileSchema(topicIds).safeParse(value);
+  if (!result.success) throw brokenFile(label, located(problemsFromZod(result.error)));
+  const data = { subscribers: result.data.subscribers, suppressions: result.data.suppressions };
+  const problems = checkConsistency(data, lineOf);
+  if (problems.length > 0) throw brokenFile(label, located(problems));
+  return data;
+}
+
+/**
  * Parses and validates the subscriber file. `text` null (no file) or blank is an empty list.
  * Throws PaperboyError('store') naming every problem with its line and JSON path.
  */
@@ -105,36 +175,57 @@ export function readSubscriberFile(
   topicIds: readonly string[],
 ): SubscriberFileData {
   if (text === null || text.trim() === '') return emptySubscriberFile();
-  let value: unknown;
-  try {
-    value = parseJsonText(text, label);
-  } catch (error) {
-    throw new PaperboyError('store', (error as Error).message, {
-      hint: `fix ${label} by hand and run the command again; paperboy left the file as it was`,
-    });
-  }
-  const lineOf = createJsonLineFinder(text);
-  const located = (problems: Problem[]) =>
-    problems.map((problem) => ({ ...problem, line: lineOf(problem.path) }));
-  const result = createFileSchema(topicIds).safeParse(value);
-  if (!result.success) throw brokenFile(label, located(problemsFromZod(result.error)));
-  const data = { subscribers: result.data.subscribers, suppressions: result.data.suppressions };
-  const problems = checkConsistency(data, lineOf);
-  if (problems.length > 0) throw brokenFile(label, located(problems));
-  return data;
+  const reader = createFastReader(topicIds);
+  const data = reader.push(text) ? reader.end() : null;
+  if (data !== null && checkConsistency(data, () => null).length === 0) return data;
+  return readSlowly(text, label, topicIds);
+}
+
+/**
+ * readSubscriberFile for the file at `path`, read a piece at a time so that its text is never
+ * whole in memory next to the records; only a file with a problem is then read whole, to name
+ * the problems with their lines.
+ */
+export async function readSubscriberFileAt(
+  path: string,
+  label: string,
+  topicIds: readonly string[],
+): Promise<SubscriberFileData> {
+  const reader = createFastReader(topicIds);
+  const read = await readTextPieces(path, label, (piece) => reader.push(piece));
+  if (read === null) return emptySubscriberFile();
+  const data = read ? reader.end() : null;
+  if (data !== null && checkConsistency(data, () => null).length === 0) return data;
+  return readSubscriberFile(await readTextFile(path, label), label, topicIds);
 }
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** By address (ignoring case), then as written, then by id: one order, whatever the input. */
-export function compareSubscribers(a: Subscriber, b: Subscriber): number {
-  return (
-    compareText(normalizeEmail(a.email), normalizeEmail(b.email)) ||
-    compareText(a.email, b.email) ||
-    compareText(a.id, b.id)
-  );
+/**
+ * By address (ignoring case), then as written, then by id: one order, whatever the input. Each
+ * address is normalized once, not at every comparison, and a list already in order (the file as
+ * paperboy writes it) is only checked.
+ */
+export function sortSubscribers(subscribers: readonly Subscriber[]): Subscriber[] {
+  const keys = subscribers.map((subscriber) => normalizeEmail(subscriber.email));
+  const compare = (i: number, j: number): number => {
+    const a = subscribers[i] as Subscriber;
+    const b = subscribers[j] as Subscriber;
+    return (
+      compareText(keys[i] as string, keys[j] as string) ||
+      compareText(a.email, b.email) ||
+      compareText(a.id, b.id)
+    );
+  };
+  let inOrder = true;
+  for (let index = 1; inOrder && index < subscribers.length; index++) {
+    inOrder = compare(index - 1, index) <= 0;
+  }
+  if (inOrder) return [...subscribers];
+  const order = keys.map((_, index) => index).sort(compare);
+  return order.map((index) => subscribers[index] as Subscriber);
 }
 
 /** A record as the file holds it: fixed key order, empty optional fields left out. */
@@ -170,7 +261,7 @@ export function serializeSubscriberFile(data: SubscriberFileData): string {
   );
   return formatJson({
     version: SUBSCRIBER_FILE_VERSION,
-    subscribers: [...data.subscribers].sort(compareSubscribers).map(toFileRecord),
+    subscribers: sortSubscribers(data.subscribers).map(toFileRecord),
     suppressions: suppressions.map(({ emailSha256, status, suppressedAt }) => ({
       emailSha256,
       status,

@@ -124,5 +124,10 @@ export interface SubscriberStore {
   import(entries: ImportEntry[], options?: ImportOptions): Promise<ImportReport>;
   /** True when the address is suppressed (unsubscribed, bounced, or purged). */
   isSuppressed(email: string): Promise<boolean>;
+  /**
+   * A cheap token that changes whenever the list may have changed (the JSON file's identity and
+   * time; a database's change counter): a long send re-reads the list only when it moved.
+   */
+  changeToken(): Promise<string>;
   close(): Promise<void>;
 }

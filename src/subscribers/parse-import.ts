@@ -215,7 +215,7 @@ function parseCsvImport(text: string, label: string, topicIds: readonly string[]
     topicIds,
     locate,
   );
-  problems.push(...validated.problems);
+  for (const problem of validated.problems) problems.push(problem);
   if (problems.length > 0) {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw invalidEntriesError(label, problems, topicIds);

@@ -37,4 +37,26 @@ describe('the send-time suppression check', () => {
     clock = 1501;
     expect((await check(ada.id)).status).toBe('bounced');
   });
+
+  it('reads the list again only when the store changed, however long the run', async () => {
+    const { store, ada } = await storeWithAda();
+    let reads = 0;
+    // The real store, with its reads counted.
+    const counted = {
+      ...store,
+      list: (...args: Parameters<typeof store.list>) => {
+        reads++;
+        return store.list(...args);
+      },
+    };
+    let clock = 0;
+    const check = createRecipientCheck(counted, { maxAgeMs: 1000, now: () => clock });
+    for (clock = 0; clock < 60_000; clock += 700)
+      expect((await check(ada.id)).status).toBe('active');
+    expect(reads).toBe(1);
+    await store.update(ada.id, { name: 'Ada L.' });
+    clock += 1001;
+    expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada L.' });
+    expect(reads).toBe(2);
+  });
 });

@@ -4,6 +4,7 @@ import { emptyHistory, type Plan, planIssue } from '../../src/plan/index.js';
 import {
   compileSubject,
   createRenderer,
+  type DigestInput,
   type DigestTemplates,
   loadTemplates,
   type RenderedSegment,
@@ -43,6 +44,26 @@ export function planFor(issue: Issue, subscribers: Subscriber[]): Plan {
   });
 }
 
+/** What the renderer needs for one segment of `plan`, with the fixture's sender and subject. */
+export function segmentInput(
+  plan: Plan,
+  issue: Issue,
+  segmentIndex = 0,
+  subject = FIXTURE_SUBJECT,
+): Omit<DigestInput, 'markers'> {
+  const segment = plan.segments[segmentIndex];
+  if (!segment) throw new Error(`no segment ${segmentIndex}`);
+  return {
+    segment,
+    papers: new Map(issue.papers.map((paper): [string, Paper] => [paper.id, paper])),
+    topics: TOPICS,
+    date: plan.date,
+    sender: FIXTURE_SENDER,
+    baseUrl: BASE_URL,
+    subject: compileSubject(subject),
+  };
+}
+
 export interface SeedRender {
   renderer: Renderer;
   render(plan: Plan, issue: Issue, segmentIndex?: number): Promise<RenderedSegment>;
@@ -55,18 +76,7 @@ export function createSeedRenderer(
   const renderer = createRenderer(templates);
   return {
     renderer,
-    render(plan, issue, segmentIndex = 0) {
-      const segment = plan.segments[segmentIndex];
-      if (!segment) throw new Error(`no segment ${segmentIndex}`);
-      return renderer.renderSegment({
-        segment,
-        papers: new Map(issue.papers.map((paper): [string, Paper] => [paper.id, paper])),
-        topics: TOPICS,
-        date: plan.date,
-        sender: FIXTURE_SENDER,
-        baseUrl: BASE_URL,
-        subject: compileSubject(subject),
-      });
-    },
+    render: (plan, issue, segmentIndex = 0) =>
+      renderer.renderSegment(segmentInput(plan, issue, segmentIndex, subject)),
   };
 }

@@ -44,6 +44,13 @@ describe('cleanAbstract turns LaTeX residue into what a reader expects', () => {
       'see https://example.org/~user/a_{b} now',
     ],
     ['hard wraps and runs of space', 'one\n  two\t\tthree\u00a0four ', 'one two three four'],
+    ['decomposed accent, no LaTeX', 'a nai\u0308ve approach', 'a naïve approach'],
+    ['TeX quotes and dashes only', "``quoted'' --- aside", '"quoted" — aside'],
+    [
+      'residue next to a URL',
+      'see https://github.com/a_b/c~d and x~y',
+      'see https://github.com/a_b/c~d and x y',
+    ],
   ])('%s', (_name, input, expected) => {
     expect(cleanAbstract(input)).toBe(expected);
   });
@@ -55,5 +62,21 @@ describe('cleanAbstract turns LaTeX residue into what a reader expects', () => {
 
   it('collapses every kind of whitespace', () => {
     expect(collapseWhitespace(' a\r\n\u00a0b\u2009 c ')).toBe('a b c');
+  });
+
+  // collapseWhitespace skips text with nothing to collapse; this pins it to the plain rule.
+  it('treats every UTF-16 code unit, alone or next to a space, as one regex over all runs', () => {
+    const plain = (text: string) => text.replace(/[\s\u200b]+/g, ' ').trim();
+    for (let code = 0; code <= 0xffff; code++) {
+      const c = String.fromCharCode(code);
+      for (const text of [`a${c}b`, `a ${c}b`, `a${c} b`, `a${c}${c}b`, `${c}a`]) {
+        if (collapseWhitespace(text) !== plain(text)) {
+          expect(
+            collapseWhitespace(text),
+            `U+${code.toString(16)} in ${JSON.stringify(text)}`,
+          ).toBe(plain(text));
+        }
+      }
+    }
   });
 });

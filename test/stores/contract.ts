@@ -64,6 +64,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('changeToken', () => {
+      it('stays the same while nothing changes, and changes with every write', async () => {
+        const empty = await store.changeToken();
+        expect(await store.changeToken()).toBe(empty);
+        await store.list();
+        expect(await store.changeToken()).toBe(empty);
+        tick();
+        const ada = await store.add({ email: 'ada@example.org', topics: ['graphs'] });
+        const added = await store.changeToken();
+        expect(added).not.toBe(empty);
+        tick();
+        await store.update(ada.id, { topics: ['rl'] });
+        const updated = await store.changeToken();
+        expect(updated).not.toBe(added);
+        tick();
+        await store.setStatus(ada.id, 'unsubscribed');
+        expect(await store.changeToken()).not.toBe(updated);
+      });
+    });
+
     describe('add', () => {
       it('returns the full subscriber with every default filled in', async () => {
         const added = await store.add({ email: '  Ada@Example.org ', topics: ['graphs'] });

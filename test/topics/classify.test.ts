@@ -1,16 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
   acronymRegExp,
+  asciiTerm,
+  asciiTermSpans,
   classifyPapers,
   createClassifier,
   createScorer,
   normalizeText,
+  type PatternLiteral,
+  patternLiterals,
+  patternRegExp,
   THRESHOLD,
   termRegExp,
   WEIGHTS,
 } from '../../src/topics/classify.js';
 import { defaultTopics } from '../../src/topics/default-taxonomy.js';
+import type { ParsedPaper } from '../../src/types.js';
+import { referenceClassifier, referenceScorer } from './classify-reference.js';
 import { makePaper, makeTopic } from './make-paper.js';
+import { mangle, pick, randomSource, sentence } from './random-text.js';
 
 const matches = (re: RegExp, text: string): boolean => {
   re.lastIndex = 0;
@@ -330,5 +338,287 @@ describe('the default taxonomy, on well-known titles', () => {
     ['Highly Accurate Protein Structure Prediction with AlphaFold', ['medical']],
   ])('%s', (title, expected) => {
     expect(classify(makePaper({ title })).topics).toEqual(expected);
+  });
+});
+
+// The classifier runs a rule's regular expression only where its literals say a match can be
+// (see "What keeps a classification fast" in classify.ts). These tests hold it to the results of
+// the plain classifier it replaced (./classify-reference.ts), and each shortcut to what it claims.
+
+/** Some odd rules: syntax the pattern reader does not follow, non-ASCII rules, empty matches. */
+const oddTopics = [
+  makeTopic('odd-terms', {
+    terms: [
+      'time series',
+      'study',
+      'C++',
+      'a.b',
+      'naïve Bayes',
+      'café',
+      'ſtudy',
+      '\u212aernel',
+      'x',
+    ],
+    acronyms: ['GNN', 'C++', 'R-CNN', 'Ünet', '3D', 'CT'],
+  }),
+  makeTopic('odd-patterns', {
+    patterns: [
+      'x*',
+      '(?:)',
+      'fo+',
+      '[a-c]bc',
+      '\\x41b',
+      'gr(a|e)ph',
+      '(?=a)',
+      'st[^u]dy',
+      '(\\w+) \\1',
+      'colou?r',
+      '\\p{L}x',
+      '[\\s-]?net\\b',
+      '\\bGNN\\b|\\bgraph(?:s| neural)?\\b',
+      '(?<!not )\\bdetect(?:ed|ing)?\\b',
+      '\\b[a-z]+-?bench\\b',
+      'data{1,2}set',
+      'time[\\s-]*series\\B',
+    ],
+  }),
+];
+
+const vocabulary = [...defaultTopics, ...oddTopics].flatMap((topic) => [
+  ...topic.terms,
+  ...topic.acronyms,
+  ...topic.patterns.map((pattern) => pattern.replace(/\\[bB]|[()?:*+|[\]{}^$\\]/g, ' ')),
+]);
+
+function randomPapers(seed: number, count: number): ParsedPaper[] {
+  const random = randomSource(seed);
+  return Array.from({ length: count }, (_, index) => ({
+    ...makePaper({
+      title: sentence(random, vocabulary, 1 + Math.floor(random() * 10)),
+      abstract: sentence(random, vocabulary, Math.floor(random() * 120)),
+      summary: random() < 0.5 ? sentence(random, vocabulary, Math.floor(random() * 40)) : null,
+      keywords: Array.from({ length: Math.floor(random() * 5) }, () =>
+        sentence(random, vocabulary, 1 + Math.floor(random() * 3)),
+      ),
+    }),
+    id: `paper-${index}`,
+  }));
+}
+
+describe('the classifier gives the results of the plain one it replaced', () => {
+  const papers = randomPapers(1, 200);
+
+  it('on made-up papers, with the default taxonomy', () => {
+    const classify = createClassifier(defaultTopics);
+    const reference = referenceClassifier(defaultTopics);
+    for (const paper of papers) {
+      expect(JSON.stringify(classify(paper))).toBe(JSON.stringify(reference(paper)));
+    }
+  });
+
+  it('scores every topic alike, odd rules too', () => {
+    const topics = [...defaultTopics, ...oddTopics];
+    const score = createScorer(topics);
+    const reference = referenceScorer(topics);
+    for (const paper of papers) expect([...score(paper)]).toEqual([...reference(paper)]);
+  });
+
+  it('on rules found many times in a text, or overlapping', () => {
+    const topics = [...defaultTopics, ...oddTopics];
+    const phrases =
+      'CT scans on graphs, GNNs and Pruning (YOLOv8) of feature complexities; 3D-CT. ';
+    const papers = [
+      makePaper({ title: 'A Study', abstract: `On Graphs: ${phrases.repeat(20)}` }),
+      makePaper({ title: 'A Study', abstract: 'We release a new novel benchmark.' }),
+    ];
+    for (const paper of papers) {
+      expect([...createScorer(topics)(paper)]).toEqual([...referenceScorer(topics)(paper)]);
+    }
+    expect(createScorer(topics)(papers[0] as ParsedPaper).get('graphs')?.matched).toContain(
+      'On Graphs',
+    );
+  });
+
+  it('keeps an own "__proto__" key of a paper, as spreading it did', () => {
+    const paper = { ...makePaper({ title: 'Time series' }), ...JSON.parse('{"__proto__": 1}') };
+    const classified = createClassifier(defaultTopics)(paper);
+    expect(Object.hasOwn(classified, '__proto__')).toBe(true);
+    expect(JSON.stringify(classified)).toBe(
+      JSON.stringify(referenceClassifier(defaultTopics)(paper)),
+    );
+  });
+
+  it('matches terms through case folding ("ſ" for "s", the Kelvin sign for "k")', () => {
+    const topic = makeTopic('t', { terms: ['time series', 'knowledge graph'] });
+    const paper = makePaper({ abstract: 'Time ſeries. \u212anowledge graphs. Time series.' });
+    expect(createScorer([topic])(paper).get('t')).toEqual({
+      score: 3,
+      matched: ['time series', 'knowledge graph'],
+    });
+    expect([...createScorer([topic])(paper)]).toEqual([...referenceScorer([topic])(paper)]);
+  });
+});
+
+describe('case folding, which the shortcuts rely on', () => {
+  it('equates only "ſ" and the Kelvin sign with ASCII letters, and only with /u', () => {
+    const ascii = `[${String.fromCharCode(0)}-${String.fromCharCode(0x7f)}]`;
+    const codes = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => from + i).filter(
+        (code) => code < 0xd800 || code > 0xdfff,
+      );
+    const everyOther = codes(0x80, 0x10ffff)
+      .map((code) => String.fromCodePoint(code))
+      .join('');
+    const folding = [...everyOther.matchAll(new RegExp(ascii, 'giu'))].map((match) =>
+      match[0].codePointAt(0),
+    );
+    expect(folding).toEqual([0x17f, 0x212a]);
+    expect(everyOther.match(new RegExp(ascii, 'gi'))).toBeNull();
+  });
+});
+
+/** Whether `literal` occurs in `text` (lower-cased) within [start, end), with its word checks. */
+function occursIn(text: string, start: number, end: number, literal: PatternLiteral): boolean {
+  const lower = text.toLowerCase();
+  for (
+    let at = lower.indexOf(literal.text, start);
+    at >= 0;
+    at = lower.indexOf(literal.text, at + 1)
+  ) {
+    const after = at + literal.text.length;
+    if (after > end) return false;
+    if (literal.wordStart && at > 0 && /\w/.test(text.charAt(at - 1))) continue;
+    if (literal.wordEnd && /\w/.test(text.charAt(after))) continue;
+    return true;
+  }
+  return false;
+}
+
+describe('patternLiterals never rules out a match', () => {
+  // Each with a text it matches: the literals are checked on every match of these texts and of
+  // random ones made from the vocabulary.
+  const examples: [string, string][] = [
+    ['\\bquanti[sz](?:e|ed|es|ing|ation)\\b', 'QUANTISATION and Quantized'],
+    ['\\b(?:prune|pruned|pruning|prunes)\\b', 'we PRUNE, it is pruned'],
+    ['\\b(?:(?:faster|mask|cascade)[\\s-]?)?r-?cnn\\b', 'Faster R-CNN, rcnn, mask-RCNN'],
+    [
+      '\\b(?:new|novel|first)\\s+(?:[\\w-]+\\s+){0,2}(?:dataset|benchmark)s?\\b',
+      'a New  large benchmarks',
+    ],
+    ['\\b[a-z0-9]+-?bench\\b', 'SWE-bench and RelBench'],
+    ['\\bdataset:', 'Dataset: x'],
+    ['(?<!vision[\\s-])(?<!visual[\\s-])\\blanguage models?\\b', 'Language Models'],
+    ['colou?r', 'COLOR and colour'],
+    ['gr(a|e)ph', 'GREPH'],
+    ['st[^u]dy', 'stxdy'],
+    ['data{1,2}set', 'DATAASET'],
+    ['\\bGNN\\b|\\bgraph(?:s| neural)?\\b', 'gnn, Graph Neural'],
+    ['(?<!not )\\bdetect(?:ed|ing)?\\b', 'Detected'],
+    ['[\\s-]?net\\b', 'a -NET'],
+    ['time[\\s-]*series\\B', 'time-seriesx'],
+    ['\\bon graphs\\b', 'On Graphs'],
+    ['x*', 'xx'],
+  ];
+  const random = randomSource(2);
+  const texts = Array.from({ length: 300 }, () => sentence(random, vocabulary, 30));
+  const patterns = [
+    ...new Set([...defaultTopics.flatMap((topic) => topic.patterns), ...examples.map(([p]) => p)]),
+  ];
+
+  it.each(patterns)('%s', (source) => {
+    const literals = patternLiterals(source);
+    const example = examples.find(([pattern]) => pattern === source)?.[1];
+    const all = example === undefined ? texts : [example, ...texts];
+    if (example !== undefined) expect(patternRegExp(source).test(example)).toBe(true);
+    for (const text of all) {
+      for (const match of text.matchAll(patternRegExp(source))) {
+        if (match[0] === '' || literals === null) continue;
+        const start = match.index;
+        const end = start + match[0].length;
+        const ascii = !/[^\x20-\x7e\t\n]/.test(text);
+        if (ascii) {
+          expect(literals.anyOf.some((literal) => occursIn(text, start, end, literal))).toBe(true);
+          if (literals.starts !== null) {
+            const startsHere = (literal: PatternLiteral) =>
+              occursIn(text, start, start + literal.text.length, literal) &&
+              text.toLowerCase().startsWith(literal.text, start);
+            expect(literals.starts.some(startsHere)).toBe(true);
+          }
+        } else {
+          const lower = text.toLowerCase();
+          expect(literals.anyOf.some((literal) => lower.includes(literal.text))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('gives up on what it does not follow, and on what any text may match', () => {
+    expect(patternLiterals('(\\w+) \\1')).toBeNull();
+    expect(patternLiterals('\\p{L}x')).toBeNull();
+    expect(patternLiterals('x*')).toBeNull();
+    expect(patternLiterals('(?:)')).toBeNull();
+    expect(patternLiterals('(?=a)')).toBeNull();
+    expect(patternLiterals('a|b*')).toBeNull();
+  });
+
+  it('finds what every match contains and starts with', () => {
+    const prune = ['prune', 'pruned', 'pruning', 'prunes'].map((text) => ({
+      text,
+      wordStart: true,
+      wordEnd: true,
+    }));
+    expect(patternLiterals('\\b(?:prune|pruned|pruning|prunes)\\b')).toEqual({
+      anyOf: prune,
+      starts: prune,
+    });
+    expect(patternLiterals('\\b(?:new|novel)\\s+benchmark')).toEqual({
+      anyOf: [{ text: 'benchmark', wordStart: false, wordEnd: false }],
+      starts: [
+        { text: 'new', wordStart: true, wordEnd: false },
+        { text: 'novel', wordStart: true, wordEnd: false },
+      ],
+    });
+    expect(patternLiterals('\\b[a-z0-9]+-?bench\\b')).toEqual({
+      anyOf: [{ text: 'bench', wordStart: false, wordEnd: true }],
+      starts: null,
+    });
+    const colour = patternLiterals('colou?r')?.anyOf.map((literal) => literal.text);
+    expect(colour?.sort()).toEqual(['color', 'colour']);
+  });
+});
+
+describe('asciiTerm matches as termRegExp does in an ASCII text', () => {
+  const terms = [
+    ...defaultTopics.flatMap((topic) => topic.terms),
+    'study',
+    'day',
+    'box',
+    'church',
+    'C++',
+    'a.b',
+    'x',
+    'feature complexity',
+    '3D point cloud',
+  ];
+  const random = randomSource(3);
+
+  it.each(terms)('%s', (term) => {
+    const ascii = asciiTerm(term);
+    for (let i = 0; i < 40; i++) {
+      const text = Array.from({ length: 4 }, () =>
+        random() < 0.7 ? mangle(random, term) : pick(random, ['the', 'x', '-', 'A1']),
+      )
+        .join(pick(random, [' ', '', '-', ', ']))
+        .replace(/[^\x20-\x7e]/g, ' ');
+      const expected = [...text.matchAll(termRegExp(term))].map((m) => [m.index, m[0]]);
+      const lower = text.toLowerCase();
+      const first = ascii.words[0] as string;
+      const starts: number[] = [];
+      for (let at = lower.indexOf(first); at >= 0; at = lower.indexOf(first, at + 1)) {
+        starts.push(at);
+      }
+      const found = asciiTermSpans(ascii, text, starts).map((span) => [span.start, span.text]);
+      expect(found).toEqual(expected);
+    }
   });
 });

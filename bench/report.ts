@@ -1,0 +1,223 @@
+// The benchmark's results: their shape (bench/results.json), the targets of issue 7 checked
+// against them, the table printed and the README section written from them.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface SizeResult {
+  subscribers: number;
+  planned: number;
+  segments: number;
+  loadMs: number;
+  planMs: number;
+  render: { segments: number; mjmlCompiles: number; totalMs: number; msPerSegment: number };
+  personalizeUsPerRecipient: number;
+  mimeUsPerMessage: number;
+  mimeSkeletonMsPerSegment: number;
+  nodemailerMimeUsPerMessage: number;
+  send: {
+    wallMs: number;
+    exitCode: number | null;
+    peakRssMB: number | null;
+    sinkMessages: number;
+    duplicates: number;
+    /** Messages per second between the sink's first and last message. */
+    sustainedPerSecond: number | null;
+    /** Planned messages over the whole command's wall time (start-up, plan, render included). */
+    endToEndPerSecond: number;
+  };
+  straightforward: {
+    sampled: number;
+    extrapolated: boolean;
+    renderMsPerMessage: number;
+    messagesPerSecond: number;
+    projectedWallMs: number;
+  };
+  speedup: { endToEnd: number; rendering: number };
+  checks: { sampled: number; problems: string[] };
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  actual: string;
+  met: boolean;
+}
+
+export interface Results {
+  generatedAt: string;
+  command: string;
+  mode: 'quick' | 'full';
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; os: string };
+  parse: {
+    textMBps: number;
+    textArchiveMBps: number;
+    jsonMBps: number;
+    textArchiveBytes: number;
+    jsonBytes: number;
+  };
+  classify: { papersPerSecond: number; compileMs: number };
+  sizes: SizeResult[];
+  targets: Target[];
+}
+
+const n = (value: number, digits = 0) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export function targetsOf(results: Results): Target[] {
+  const largest = results.sizes.reduce<SizeResult | null>(
+    (best, s) => (best === null || s.subscribers > best.subscribers ? s : best),
+    null,
+  );
+  const targets: Target[] = [
+    {
+      name: 'classification',
+      target: '≥ 10,000 papers/s',
+      actual: `${n(results.classify.papersPerSecond)} papers/s`,
+      met: results.classify.papersPerSecond >= 10_000,
+    },
+    {
+      name: 'text parsing',
+      target: '≥ 20 MB/s',
+      actual: `${n(results.parse.textMBps, 1)} MB/s`,
+      met: results.parse.textMBps >= 20,
+    },
+  ];
+  if (largest) {
+    const at = `at ${n(largest.subscribers)}`;
+    const sustained = largest.send.sustainedPerSecond ?? 0;
+    targets.push(
+      {
+        name: `delivery ${at}`,
+        target: '≥ 2,000 messages/s sustained',
+        actual: `${n(sustained)} messages/s`,
+        met: sustained >= 2000,
+      },
+      {
+        name: `whole send ${at}`,
+        target: '< 90 s',
+        actual: `${n(largest.send.wallMs / 1000, 1)} s`,
+        met: largest.send.wallMs < 90_000,
+      },
+      {
+        name: `end-to-end speed-up ${at}`,
+        target: '≥ 3x the straightforward path',
+        actual: `${n(largest.speedup.endToEnd, 1)}x`,
+        met: largest.speedup.endToEnd >= 3,
+      },
+      {
+        name: `rendering speed-up ${at}`,
+        target: '≥ 300x',
+        actual: `${n(largest.speedup.rendering)}x`,
+        met: largest.speedup.rendering >= 300,
+      },
+      {
+        name: `peak RSS ${at}`,
+        target: '< 256 MB',
+        actual: largest.send.peakRssMB === null ? 'unknown' : `${n(largest.send.peakRssMB)} MB`,
+        met: largest.send.peakRssMB !== null && largest.send.peakRssMB < 256,
+      },
+    );
+  }
+  return targets;
+}
+
+function table(rows: string[][]): string {
+  const [head, ...body] = rows;
+  if (!head) return '';
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...body.map(line)].join('\n');
+}
+
+/** The Markdown the README shows and the terminal prints. */
+export function formatMarkdown(results: Results): string {
+  const m = results.machine;
+  const sizeRows = [
+    ['', ...results.sizes.map((s) => `${n(s.subscribers)} subscribers`)],
+    [
+      'messages planned / received by the sink',
+      ...results.sizes.map((s) => `${n(s.planned)} / ${n(s.send.sinkMessages)}`),
+    ],
+    [
+      'segments (MJML compiles)',
+      ...results.sizes.map((s) => `${n(s.segments)} (${s.render.mjmlCompiles})`),
+    ],
+    [
+      'load subscribers / plan',
+      ...results.sizes.map((s) => `${n(s.loadMs)} ms / ${n(s.planMs)} ms`),
+    ],
+    ['render, per segment', ...results.sizes.map((s) => `${n(s.render.msPerSegment, 2)} ms`)],
+    [
+      'personalize, per recipient',
+      ...results.sizes.map((s) => `${n(s.personalizeUsPerRecipient, 1)} µs`),
+    ],
+    [
+      'MIME per message: ours / nodemailer',
+      ...results.sizes.map(
+        (s) => `${n(s.mimeUsPerMessage, 1)} / ${n(s.nodemailerMimeUsPerMessage)} µs`,
+      ),
+    ],
+    ['**send: wall time**', ...results.sizes.map((s) => `**${n(s.send.wallMs / 1000, 1)} s**`)],
+    [
+      '**delivery, sustained**',
+      ...results.sizes.map((s) => `**${n(s.send.sustainedPerSecond ?? 0)} msg/s**`),
+    ],
+    [
+      '**peak RSS of the sender**',
+      ...results.sizes.map(
+        (s) => `**${s.send.peakRssMB === null ? '?' : n(s.send.peakRssMB)} MB**`,
+      ),
+    ],
+    [
+      'straightforward path',
+      ...results.sizes.map(
+        (s) =>
+          `${n(s.straightforward.messagesPerSecond)} msg/s${s.straightforward.extrapolated ? ` (${n(s.straightforward.sampled)} sampled)` : ''}`,
+      ),
+    ],
+    [
+      'straightforward: whole send',
+      ...results.sizes.map(
+        (s) =>
+          `${n(s.straightforward.projectedWallMs / 1000)} s${s.straightforward.extrapolated ? ' (extrapolated)' : ''}`,
+      ),
+    ],
+    [
+      '**speed-up: end to end / rendering**',
+      ...results.sizes.map((s) => `**${n(s.speedup.endToEnd, 1)}x / ${n(s.speedup.rendering)}x**`),
+    ],
+  ];
+  const targetRows = [
+    ['target', 'wanted', 'measured', ''],
+    ...results.targets.map((t) => [t.name, t.target, t.actual, t.met ? 'met' : '**missed**']),
+  ];
+  return [
+    `Measured ${results.generatedAt.slice(0, 10)} with \`${results.command}\` on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; the SMTP sink runs on the same machine in its own process.`,
+    '',
+    `Parsing: ${n(results.parse.textMBps, 1)} MB/s of text (seed), ${n(results.parse.textArchiveMBps, 1)} MB/s of a 10-day text archive, ${n(results.parse.jsonMBps, 1)} MB/s of API JSON. Classification: ${n(results.classify.papersPerSecond)} papers/s (rules compiled in ${n(results.classify.compileMs, 1)} ms).`,
+    '',
+    table(sizeRows),
+    '',
+    table(targetRows),
+    '',
+  ].join('\n');
+}
+
+export function formatReport(results: Results): string {
+  return `\n${formatMarkdown(results)}`;
+}
+
+const BEGIN = '<!-- bench:begin (written by npm run bench; do not edit by hand) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the README's Performance table with these results. */
+export function updateReadme(path: string, results: Results): void {
+  const readme = readFileSync(path, 'utf8');
+  const start = readme.indexOf(BEGIN);
+  const end = readme.indexOf(END);
+  if (start === -1 || end < start) {
+    throw new Error(`${path}: no "${BEGIN}" ... "${END}" section to write the results into`);
+  }
+  writeFileSync(
+    path,
+    `${readme.slice(0, start + BEGIN.length)}\n${formatMarkdown(results)}${readme.slice(end)}`,
+  );
+}

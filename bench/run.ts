@@ -1,0 +1,425 @@
+// `npm run bench`: measures every stage of the pipeline at 1k, 10k and 100k subscribers, sends
+// each list end to end through the built CLI to an SMTP sink in its own process, measures the
+// straightforward per-recipient path on the same data, checks that what arrived is right, and
+// writes bench/results.json and the README's Performance table.
+//
+//   npm run bench                    full run (a few minutes), updates results.json and README
+//   npm run bench -- --quick         1k subscribers only, under a minute, changes no file
+//   npm run bench -- --sizes 1000,5000 --no-write
+//
+// Exit status: 0 when every correctness check passed (timings never fail the run), 1 otherwise.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadContext, openSubscriberStore } from '../src/commands/context.js';
+import { buildPlan } from '../src/commands/plan.js';
+import { createMessageBuilder } from '../src/delivery/build-message.js';
+import { composeMessage, listIdFor } from '../src/delivery/compose-message.js';
+import { createSegmentMessage } from '../src/delivery/segment-mime.js';
+import type { Plan, Segment } from '../src/plan/index.js';
+import {
+  BUNDLED_TEMPLATES_DIR,
+  compileSubject,
+  createRenderer,
+  loadTemplates,
+  personalize,
+  type RenderedSegment,
+} from '../src/render/index.js';
+import { parseIssue } from '../src/sources/index.js';
+import { parseKeyring } from '../src/tokens/link-token.js';
+import { createClassifier } from '../src/topics/classify.js';
+import { defaultTopics } from '../src/topics/default-taxonomy.js';
+import type { Paper } from '../src/types.js';
+import { checkSample } from './check-sample.js';
+import { formatReport, type Results, type SizeResult, targetsOf, updateReadme } from './report.js';
+import { runSend } from './send-run.js';
+import { startSink } from './sink-client.js';
+import { runStraightforward } from './straightforward.js';
+import { syntheticArchive, syntheticHfJson, syntheticSubscriberLines } from './synthetic.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SEED = join(ROOT, 'examples/hf-papers-2025-10-31.txt');
+const DATE = '2025-10-31';
+const SENDER = {
+  name: 'Trending Papers',
+  address: 'papers@example.org',
+  postalAddress: '1 Example Street, Springfield',
+};
+const BASE_URL = 'https://papers.example.org';
+const SECRET = `k1:${'5eed'.repeat(16)}`;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(
+    readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('//'))
+      .map((line) => line.replace(/^\/\/ ?/, ''))
+      .join('\n')
+      .concat('\n'),
+  );
+  process.exit(0);
+}
+const quick = flags.quick;
+const sizes = flags.sizes
+  ? flags.sizes.split(',').map((s) => Number(s.trim()))
+  : quick
+    ? [1000]
+    : [1000, 10_000, 100_000];
+const write = !quick && !flags['no-write'];
+
+function log(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+/** Runs `fn` until `minMs` passed (at least once), after a quarter of that untimed to warm the
+ * JIT up; units per second. */
+function rate(fn: () => number, minMs: number): number {
+  const warm = performance.now();
+  do fn();
+  while (performance.now() - warm < minMs / 4);
+  let units = 0;
+  const started = performance.now();
+  do units += fn();
+  while (performance.now() - started < minMs);
+  return units / ((performance.now() - started) / 1000);
+}
+
+function measureParsing(seedText: string) {
+  const budget = quick ? 300 : 2000;
+  const days = Array.from({ length: 10 }, (_, i) => `Oct ${22 + i}`);
+  const archive = syntheticArchive(seedText, 'Oct 31', days);
+  const json = syntheticHfJson(parseIssue(seedText, { date: DATE })[0]?.papers ?? [], days, 2025);
+  /** MB per second of parsing `content`. */
+  const throughput = (content: string, options: { date?: string; today?: string }) => {
+    const megabytes = Buffer.byteLength(content) / 1e6;
+    return rate(() => {
+      parseIssue(content, options);
+      return megabytes;
+    }, budget);
+  };
+  return {
+    textMBps: throughput(seedText, { date: DATE }),
+    textArchiveMBps: throughput(archive, { today: DATE }),
+    jsonMBps: throughput(json, { today: DATE }),
+    textArchiveBytes: Buffer.byteLength(archive),
+    jsonBytes: Buffer.byteLength(json),
+  };
+}
+
+function measureClassification(seedText: string) {
+  const papers = parseIssue(seedText, { date: DATE })[0]?.papers ?? [];
+  const compileStarted = performance.now();
+  const classify = createClassifier(defaultTopics);
+  const compileMs = performance.now() - compileStarted;
+  const papersPerSecond = rate(
+    () => {
+      for (const paper of papers) classify(paper);
+      return papers.length;
+    },
+    quick ? 300 : 2000,
+  );
+  return { papersPerSecond, compileMs };
+}
+
+function writeWorkspace(
+  dir: string,
+  size: number,
+): { configPath: string; subscribersPath: string } {
+  mkdirSync(dir, { recursive: true });
+  const subscribersPath = join(dir, 'subscribers.json');
+  writeFileSync(subscribersPath, [...syntheticSubscriberLines(size)].join(''));
+  const configPath = join(dir, 'paperboy.config.json');
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      dataDir: join(dir, 'data'),
+      baseUrl: BASE_URL,
+      sender: SENDER,
+      // Loopback: enough connections to keep the sink busy; a real provider sets its own limits.
+      delivery: { concurrency: 20, maxMessages: 1000 },
+    }),
+  );
+  return { configPath, subscribersPath };
+}
+
+/** Renders every segment (our path): MJML compiles, total and per segment. */
+async function measureRendering(plan: Plan, papers: ReadonlyMap<string, Paper>, cacheDir: string) {
+  const templates = loadTemplates(BUNDLED_TEMPLATES_DIR);
+  const renderer = createRenderer(templates, { cacheDir });
+  const subject = compileSubject('{{top}} · Trending papers, {{date}}');
+  const rendered = new Map<Segment, RenderedSegment>();
+  const started = performance.now();
+  for (const segment of plan.segments) {
+    rendered.set(
+      segment,
+      await renderer.renderSegment({
+        segment,
+        papers,
+        topics: defaultTopics,
+        date: plan.date,
+        sender: SENDER,
+        baseUrl: BASE_URL,
+        subject,
+      }),
+    );
+  }
+  const totalMs = performance.now() - started;
+  return {
+    rendered,
+    result: {
+      segments: plan.segments.length,
+      mjmlCompiles: renderer.stats.mjmlCompiles,
+      totalMs,
+      msPerSegment: totalMs / Math.max(1, plan.segments.length),
+    },
+  };
+}
+
+/** Personalization and MIME per recipient, ours against nodemailer's full build. */
+async function measurePerRecipient(plan: Plan, rendered: Map<Segment, RenderedSegment>) {
+  const keyring = parseKeyring(SECRET);
+  const recipients = plan.segments.flatMap((segment) =>
+    segment.recipients.slice(0, 50).map((recipient) => ({ segment, recipient })),
+  );
+  const sample = recipients.slice(0, quick ? 500 : 3000);
+  const values = {
+    name: 'Ada Lovelace',
+    unsubscribeUrl: `${BASE_URL}/u/x`,
+    preferencesUrl: `${BASE_URL}/p/x`,
+  };
+  let started = performance.now();
+  for (const { segment } of sample) personalize(rendered.get(segment) as RenderedSegment, values);
+  const personalizeUs = ((performance.now() - started) * 1000) / sample.length;
+
+  const build = createMessageBuilder({
+    date: plan.date,
+    sender: SENDER,
+    baseUrl: BASE_URL,
+    keyring,
+  });
+  // The segment skeletons are made first (once per segment, counted apart), then timed per message.
+  for (const { segment, recipient } of sample) {
+    await build(rendered.get(segment) as RenderedSegment, { ...recipient, name: null });
+  }
+  started = performance.now();
+  for (const { segment, recipient } of sample) {
+    await build(rendered.get(segment) as RenderedSegment, { ...recipient, name: 'Ada Lovelace' });
+  }
+  const mimeUs = ((performance.now() - started) * 1000) / sample.length;
+
+  const segmentsTimed = [...rendered.values()].slice(0, quick ? 20 : 200);
+  started = performance.now();
+  for (const r of segmentsTimed) {
+    await createSegmentMessage({
+      from: SENDER,
+      replyTo: null,
+      subject: r.subject,
+      listId: listIdFor(SENDER),
+      rendered: r,
+      unsubscribeMailto: null,
+    });
+  }
+  const skeletonMs = (performance.now() - started) / Math.max(1, segmentsTimed.length);
+
+  const composed = sample.slice(0, quick ? 100 : 500);
+  started = performance.now();
+  for (const { segment, recipient } of composed) {
+    const r = rendered.get(segment) as RenderedSegment;
+    const email = personalize(r, values);
+    await composeMessage({
+      from: SENDER,
+      to: { name: 'Ada Lovelace', address: recipient.email },
+      subject: email.subject,
+      date: new Date(),
+      messageId: `<${plan.date}.${recipient.subscriberId}@example.org>`,
+      text: email.text,
+      html: email.html,
+      unsubscribe: { url: values.unsubscribeUrl },
+      listId: listIdFor(SENDER),
+    });
+  }
+  const nodemailerMimeUs = ((performance.now() - started) * 1000) / composed.length;
+  return { personalizeUs, mimeUs, skeletonMs, nodemailerMimeUs };
+}
+
+async function measureSize(size: number, work: string): Promise<SizeResult> {
+  const dir = join(work, `n${size}`);
+  const { configPath, subscribersPath } = writeWorkspace(dir, size);
+  log(`${size} subscribers: planning`);
+  const context = loadContext(configPath);
+  const loadStarted = performance.now();
+  const { store } = openSubscriberStore(context, subscribersPath);
+  await store.list();
+  await store.close();
+  const loadMs = performance.now() - loadStarted;
+  const planStarted = performance.now();
+  const { plan, papers } = await buildPlan(
+    SEED,
+    { date: DATE, subscribers: subscribersPath },
+    context,
+  );
+  const planMs = performance.now() - planStarted - loadMs;
+  const planned = plan.segments.reduce((sum, s) => sum + s.recipients.length, 0);
+
+  log(`${size} subscribers: rendering ${plan.segments.length} segments`);
+  // The compiled template goes to the run's cache, as any earlier send would have left it: the
+  // measured sends are the steady state of a daily job (a template change costs one MJML run).
+  const cacheDir = join(context.config.dataDir, 'cache');
+  const { rendered, result: render } = await measureRendering(plan, papers, cacheDir);
+  const perRecipient = await measurePerRecipient(plan, rendered);
+  rendered.clear();
+
+  const sampleDir = join(dir, 'sample');
+  const sink = await startSink({ sampleDir, sampleEvery: Math.max(1, Math.floor(planned / 60)) });
+  try {
+    log(`${size} subscribers: sending ${planned} messages through ${sink.url}`);
+    const send = await runSend({
+      source: SEED,
+      date: DATE,
+      subscribersPath,
+      configPath,
+      smtpUrl: sink.url,
+      secret: SECRET,
+      rssFile: join(dir, 'rss.json'),
+    });
+    const received = await sink.report();
+    const duplicates = Object.values(received.perRecipient).filter((n) => n > 1).length;
+    const check = await checkSample(sampleDir, plan, papers, parseKeyring(SECRET), 'example.org');
+    const problems = [...check.problems];
+    if (send.exitCode !== 0) {
+      problems.push(
+        `paperboy send exited ${send.exitCode}: ${send.stderr.trim().split('\n').slice(-3).join(' / ')}`,
+      );
+    }
+    if (received.messages !== planned)
+      problems.push(`the sink counted ${received.messages} messages; the plan has ${planned}`);
+    if (duplicates > 0) problems.push(`${duplicates} recipients got more than one message`);
+    if (check.checked === 0) problems.push('no message was sampled');
+    const sustained =
+      received.firstAt !== null && received.lastAt !== null && received.lastAt > received.firstAt
+        ? received.messages / ((received.lastAt - received.firstAt) / 1000)
+        : null;
+
+    await sink.reset();
+    const sampleSize = quick ? 30 : Math.min(planned, size <= 1000 ? planned : 300);
+    log(`${size} subscribers: the straightforward path, ${sampleSize} of ${planned} recipients`);
+    const context2 = loadContext(configPath);
+    const straightforward = await runStraightforward({
+      plan,
+      papers,
+      topics: context2.topics,
+      templates: loadTemplates(BUNDLED_TEMPLATES_DIR),
+      keyring: parseKeyring(SECRET),
+      baseUrl: BASE_URL,
+      sender: SENDER,
+      subjectTemplate: context2.config.email.subject,
+      smtpUrl: sink.url,
+      count: sampleSize,
+    });
+    const straightReceived = await sink.report();
+    if (straightReceived.messages !== straightforward.messages) {
+      problems.push(
+        `straightforward path: the sink counted ${straightReceived.messages} of ${straightforward.messages}`,
+      );
+    }
+    const oursPerMessageMs = send.wallMs / planned;
+    const straightPerMessageMs = straightforward.wallMs / straightforward.messages;
+    return {
+      subscribers: size,
+      planned,
+      segments: plan.segments.length,
+      loadMs,
+      planMs,
+      render,
+      personalizeUsPerRecipient: perRecipient.personalizeUs,
+      mimeUsPerMessage: perRecipient.mimeUs,
+      mimeSkeletonMsPerSegment: perRecipient.skeletonMs,
+      nodemailerMimeUsPerMessage: perRecipient.nodemailerMimeUs,
+      send: {
+        wallMs: send.wallMs,
+        exitCode: send.exitCode,
+        peakRssMB: send.maxRssBytes === null ? null : send.maxRssBytes / 2 ** 20,
+        sinkMessages: received.messages,
+        duplicates,
+        sustainedPerSecond: sustained,
+        endToEndPerSecond: planned / (send.wallMs / 1000),
+      },
+      straightforward: {
+        sampled: straightforward.messages,
+        extrapolated: straightforward.messages < planned,
+        renderMsPerMessage: straightforward.renderMsPerMessage,
+        messagesPerSecond: straightforward.messagesPerSecond,
+        projectedWallMs: straightPerMessageMs * planned,
+      },
+      speedup: {
+        endToEnd: straightPerMessageMs / oursPerMessageMs,
+        rendering: (straightforward.renderMsPerMessage * planned) / Math.max(render.totalMs, 0.001),
+      },
+      checks: { sampled: check.checked, problems },
+    };
+  } finally {
+    sink.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const seedText = readFileSync(SEED, 'utf8');
+  const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+  try {
+    log('parsing and classification');
+    const parse = measureParsing(seedText);
+    const classify = measureClassification(seedText);
+    const results: Results = {
+      generatedAt: new Date().toISOString(),
+      command: quick ? 'npm run bench -- --quick' : 'npm run bench',
+      mode: quick ? 'quick' : 'full',
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        os: `${process.platform} ${release()}`,
+      },
+      parse,
+      classify,
+      sizes: [],
+      targets: [],
+    };
+    for (const size of sizes) results.sizes.push(await measureSize(size, work));
+    results.targets = targetsOf(results);
+    process.stdout.write(formatReport(results));
+    if (write) {
+      writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+      updateReadme(join(ROOT, 'README.md'), results);
+      log('wrote bench/results.json and the README Performance section');
+    }
+    const problems = results.sizes.flatMap((s) =>
+      s.checks.problems.map((p) => `${s.subscribers}: ${p}`),
+    );
+    if (problems.length > 0) {
+      process.stdout.write(
+        `\nCORRECTNESS CHECKS FAILED:\n${problems.map((p) => `  ${p}`).join('\n')}\n`,
+      );
+      process.exitCode = 1;
+    } else {
+      const sampled = results.sizes.reduce((sum, s) => sum + s.checks.sampled, 0);
+      process.stdout.write(
+        `\ncorrectness checks passed: every planned recipient got exactly one message; ${sampled} sampled messages carry the right papers and headers\n`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,227 @@
+// Messages built from one skeleton: each recipient's message is bytes joined together, with no
+// MIME tree and no encoding of a whole body per recipient.
+//
+// composeMessage (nodemailer's MailComposer) builds one skeleton per run, with a marker in place of
+// everything that varies. The header fields that differ per segment (Subject) or per recipient
+// (To, Message-ID, Date, List-Unsubscribe) are encoded with the very calls MailComposer makes
+// (MimeNode#encodeHeaderValue, then folding at 76 columns), so the headers come out byte for byte
+// as composeMessage writes them. The two bodies are quoted-printable: a segment's fixed text
+// between slots is encoded once per segment (quoted-printable.ts); a recipient's slot values
+// (greeting, links) are encoded on their own and joined in, each piece starting on a fresh line
+// after a soft line break ("=" CRLF, which decoders drop), so no line exceeds 76 characters and the
+// decoded text is exactly the personalized email. test/delivery/segment-mime.test.ts holds this
+// path to composeMessage's output.
+import { randomBytes } from 'node:crypto';
+import { foldLines } from 'nodemailer/lib/mime-funcs';
+import MimeNode, { type MimeNodeHeaderValue } from 'nodemailer/lib/mime-node';
+import { escapeHtml, type RenderedSegment } from '../render/index.js';
+import type { SlotName, SlottedText, SlotValues } from '../render/slots.js';
+import {
+  type ComposeMessageInput,
+  composeMessage,
+  listUnsubscribeValue,
+} from './compose-message.js';
+import { encodeQuotedPrintable, wrapQuotedPrintable } from './quoted-printable.js';
+
+/** What a segment's messages share: everything of ComposeMessageInput but the recipient's. */
+export type SegmentMessageInput = Pick<
+  ComposeMessageInput,
+  'from' | 'replyTo' | 'subject' | 'listId'
+> & {
+  rendered: RenderedSegment;
+  /** The mailto: target of List-Unsubscribe (the same for everyone), or null. */
+  unsubscribeMailto: string | null;
+};
+
+/** One recipient's values. */
+export interface RecipientMessageInput {
+  to: ComposeMessageInput['to'];
+  messageId: string;
+  date: Date;
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+  /** For the greeting; null for none. */
+  name: string | null;
+}
+
+export type SegmentMessageBuilder = (recipient: RecipientMessageInput) => Buffer;
+
+const CRLF = '\r\n';
+const SOFT_BREAK = `=${CRLF}`;
+/** Header lines are folded at 76 columns, as MimeNode folds them. */
+const HEADER_LINE = 76;
+
+/** Quoted-printable of one piece of a body, wrapped at 76 columns, line breaks as CRLF. */
+function qpPiece(text: string): string {
+  return wrapQuotedPrintable(encodeQuotedPrintable(text.replace(/\r?\n/g, CRLF)));
+}
+
+/**
+ * A piece followed by more of the same line needs a soft break, so the next piece starts at
+ * column 0 and its own wrapping holds; after a hard line break (or nothing) it does not.
+ */
+function endPiece(encoded: string): string {
+  return encoded === '' || encoded.endsWith(CRLF) ? encoded : encoded + SOFT_BREAK;
+}
+
+interface EncodedBody {
+  /** Encoded fixed pieces: parts[0] slot[0] parts[1] ... parts[n]. */
+  parts: Buffer[];
+  slots: SlotName[];
+}
+
+function encodeBody(slotted: SlottedText): EncodedBody {
+  const last = slotted.parts.length - 1;
+  return {
+    parts: slotted.parts.map((part, index) => {
+      const encoded = qpPiece(part);
+      return Buffer.from(index < last ? endPiece(encoded) : encoded, 'latin1');
+    }),
+    slots: slotted.slots,
+  };
+}
+
+function fillBody(
+  body: EncodedBody,
+  values: SlotValues,
+  encode: (value: string) => string,
+  out: Buffer[],
+): void {
+  out.push(body.parts[0] as Buffer);
+  for (let i = 0; i < body.slots.length; i++) {
+    const value = encode(values[body.slots[i] as SlotName]);
+    // Slot values are one line (names and URLs); a value is followed by the next fixed piece.
+    out.push(Buffer.from(endPiece(qpPiece(value)), 'latin1'), body.parts[i + 1] as Buffer);
+  }
+}
+
+/** Header fields that differ per segment (Subject) or per recipient (the rest). */
+type VariableField = 'subject' | 'to' | 'message-id' | 'date' | 'list-unsubscribe';
+const VARIABLE_FIELDS = new Set<string>([
+  'subject',
+  'to',
+  'message-id',
+  'date',
+  'list-unsubscribe',
+]);
+
+/** Splits a header block into its fields (a field's folded continuation lines stay with it). */
+function headerFields(block: string): string[] {
+  return block.split(/\r\n(?![ \t])/);
+}
+
+/** What every message of a run shares: sender, list headers, the MIME structure. */
+export type MessageCommon = Omit<SegmentMessageInput, 'rendered' | 'subject'>;
+
+export interface MessageTemplate {
+  /** One segment's messages: its subject and bodies encoded now, once. */
+  forSegment(rendered: RenderedSegment, subject: string): SegmentMessageBuilder;
+}
+
+/**
+ * The run's skeleton, built once by composeMessage with markers for everything that varies; the
+ * segments' builders share it.
+ */
+export async function createMessageTemplate(common: MessageCommon): Promise<MessageTemplate> {
+  const nonce = randomBytes(8).toString('hex');
+  const marker = { text: `pbtext${nonce}`, html: `pbhtml${nonce}` };
+  const skeleton = (
+    await composeMessage({
+      from: common.from,
+      replyTo: common.replyTo ?? null,
+      to: { address: `pbto${nonce}@example.invalid` },
+      subject: `pbsubject${nonce}`,
+      date: new Date(0),
+      messageId: `<pbid${nonce}@example.invalid>`,
+      text: marker.text,
+      html: marker.html,
+      unsubscribe: { url: `https://pb${nonce}.invalid/`, mailto: common.unsubscribeMailto },
+      listId: common.listId,
+    })
+  ).toString('latin1');
+
+  const headerEnd = skeleton.indexOf(`${CRLF}${CRLF}`);
+  // Header fields in MailComposer's order: fixed text, or the name of a field that varies.
+  const header: (Buffer | VariableField)[] = [];
+  for (const field of headerFields(skeleton.slice(0, headerEnd))) {
+    const name = field.slice(0, field.indexOf(':')).toLowerCase();
+    header.push(
+      VARIABLE_FIELDS.has(name) ? (name as VariableField) : Buffer.from(field + CRLF, 'latin1'),
+    );
+  }
+  // From the blank line on: the header fields above each end with their own CRLF.
+  const body = skeleton.slice(headerEnd + CRLF.length);
+  const textAt = body.indexOf(marker.text);
+  const htmlAt = body.indexOf(marker.html);
+  const missing = [...VARIABLE_FIELDS].filter((name) => !header.includes(name as VariableField));
+  if (textAt === -1 || htmlAt < textAt || missing.length > 0) {
+    // Only a change in nodemailer's output could get here; better no email than a wrong one.
+    throw new Error(`segment MIME: the skeleton lacks ${missing.join(', ') || 'a body marker'}`);
+  }
+  const beforeText = Buffer.from(body.slice(0, textAt), 'latin1');
+  const betweenBodies = Buffer.from(body.slice(textAt + marker.text.length, htmlAt), 'latin1');
+  const afterHtml = Buffer.from(body.slice(htmlAt + marker.html.length), 'latin1');
+  // MailComposer's own encoder for header values; one node serves every message.
+  const encoder = new MimeNode();
+  const field = (name: string, value: MimeNodeHeaderValue) =>
+    Buffer.from(
+      foldLines(`${name}: ${encoder.encodeHeaderValue(name, value)}`, HEADER_LINE) + CRLF,
+    );
+  let dateSecond = Number.NaN;
+  let dateField = Buffer.alloc(0);
+
+  return {
+    forSegment(rendered, subject) {
+      const subjectField = field('Subject', subject);
+      const text = encodeBody(rendered.text);
+      const html = encodeBody(rendered.html);
+      return (recipient) => {
+        const out: Buffer[] = [];
+        for (const piece of header) {
+          if (typeof piece !== 'string') {
+            out.push(piece);
+          } else if (piece === 'subject') {
+            out.push(subjectField);
+          } else if (piece === 'to') {
+            const { name, address } = recipient.to;
+            out.push(field('To', name ? { name, address } : address));
+          } else if (piece === 'message-id') {
+            out.push(field('Message-ID', recipient.messageId));
+          } else if (piece === 'date') {
+            // Second resolution, like the header: one encoding per second, not per message.
+            const second = Math.floor(recipient.date.getTime() / 1000);
+            if (second !== dateSecond) {
+              dateSecond = second;
+              dateField = field('Date', new Date(second * 1000));
+            }
+            out.push(dateField);
+          } else {
+            const value = listUnsubscribeValue({
+              url: recipient.unsubscribeUrl,
+              mailto: common.unsubscribeMailto,
+            });
+            out.push(Buffer.from(`${foldLines(`List-Unsubscribe: ${value}`)}${CRLF}`, 'latin1'));
+          }
+        }
+        const values: SlotValues = {
+          greeting: recipient.name ? `Hi ${recipient.name}, ` : '',
+          unsubscribeUrl: recipient.unsubscribeUrl,
+          preferencesUrl: recipient.preferencesUrl,
+        };
+        out.push(beforeText);
+        fillBody(text, values, (value) => value, out);
+        out.push(betweenBodies);
+        fillBody(html, values, escapeHtml, out);
+        out.push(afterHtml);
+        return Buffer.concat(out);
+      };
+    },
+  };
+}
+
+/** One segment's builder with a skeleton of its own (tests, one-off messages). */
+export async function createSegmentMessage(
+  input: SegmentMessageInput,
+): Promise<SegmentMessageBuilder> {
+  return (await createMessageTemplate(input)).forSegment(input.rendered, input.subject);
+}

@@ -1,0 +1,126 @@
+// nodemailer's DataStream (dot-stuffing and line-end repair for SMTP DATA) carries a speed patch
+// (patches/nodemailer+*.patch, applied by `npm ci`): it finds line ends with indexOf instead of
+// testing every byte in JavaScript. These tests hold the patched stream to what SMTP requires,
+// on random input split into random chunks, and through a real SMTP server.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Transform } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createSmtpPool } from '../../src/delivery/smtp-pool.js';
+import { startSmtpSink } from './smtp-sink.js';
+
+type DataStreamClass = new () => Transform & { inByteCount: number; outByteCount: number };
+
+// Not in nodemailer's exports map: loaded by path, both builds (paperboy runs the ES module one).
+const esmPath = fileURLToPath(import.meta.resolve('nodemailer')).replace(
+  /nodemailer\.js$/,
+  'smtp-connection/data-stream.js',
+);
+const cjsPath = esmPath.replace('/dist/esm/', '/dist/cjs/');
+const BUILDS: [string, DataStreamClass][] = [
+  ['esm', ((await import(pathToFileURL(esmPath).href)) as { default: DataStreamClass }).default],
+  ['cjs', (createRequire(import.meta.url)(cjsPath) as { default: DataStreamClass }).default],
+];
+
+/** RFC 5321 4.5.2 by the book: every line end CRLF, a leading dot doubled, ended by CRLF.CRLF. */
+function reference(input: Buffer): Buffer {
+  const lines = input.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n');
+  const stuffed = lines.replace(/(^|\r\n)\./g, '$1..');
+  return Buffer.from(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, 'latin1');
+}
+
+/** Deterministic pseudo-random numbers, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+function randomInput(next: () => number, length: number): Buffer {
+  const alphabet = [0x0d, 0x0a, 0x2e, 0x61, 0x20];
+  return Buffer.from(Array.from({ length }, () => alphabet[Math.floor(next() * 5)] as number));
+}
+
+function randomChunks(next: () => number, input: Buffer): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < input.length; ) {
+    const size = 1 + Math.floor(next() * 6);
+    chunks.push(input.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
+}
+
+async function stuff(DataStream: DataStreamClass, chunks: Buffer[]): Promise<Buffer> {
+  const stream = new DataStream();
+  const out: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise((resolve) => stream.on('end', resolve));
+  for (const chunk of chunks) stream.write(chunk);
+  stream.end();
+  await ended;
+  return Buffer.concat(out);
+}
+
+describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
+  it.each(BUILDS)(
+    'matches the RFC on 20,000 random inputs, however chunked (%s)',
+    async (_, DataStream) => {
+      const next = random(7);
+      for (let n = 0; n < 20_000; n++) {
+        const input = randomInput(next, Math.floor(next() * 16));
+        const got = await stuff(DataStream, randomChunks(next, input));
+        if (!got.equals(reference(input))) {
+          expect(JSON.stringify(got.toString('latin1'))).toBe(
+            JSON.stringify(reference(input).toString('latin1')),
+          );
+        }
+      }
+    },
+  );
+
+  it('delivers lines that start with dots, bare CRs and bare LFs through a real server', async () => {
+    const sink = await startSmtpSink();
+    const pool = createSmtpPool({
+      url: sink.url,
+      maxConnections: 2,
+      maxMessages: 1000,
+      timeoutMs: 5000,
+      rateDelta: 1000,
+    });
+    const next = random(11);
+    const bodies = Array.from({ length: 50 }, () => randomInput(next, 200));
+    try {
+      for (const [n, body] of bodies.entries()) {
+        const head = Buffer.from(
+          `From: a@example.org\r\nTo: r${n}@example.org\r\nSubject: ${n}\r\n\r\n`,
+        );
+        await pool.send(
+          { from: 'a@example.org', to: `r${n}@example.org` },
+          Buffer.concat([head, body]),
+        );
+      }
+    } finally {
+      pool.close();
+      await sink.close();
+    }
+    for (const [n, body] of bodies.entries()) {
+      const got = sink.received.find((m) => m.to === `r${n}@example.org`)?.raw.toString('latin1');
+      // What the server hands over is the message with CRLF line ends, un-stuffed.
+      const want = body.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n');
+      expect(got?.slice(got.indexOf('\r\n\r\n') + 4)).toBe(
+        want.endsWith('\r\n') || want === '' ? want : `${want}\r\n`,
+      );
+    }
+  });
+
+  it.each([esmPath, cjsPath])(
+    'is the patched stream: the patch was applied at install (%s)',
+    (path) => {
+      expect(readFileSync(path, 'utf8')).toContain('indexOf(0x0a');
+    },
+  );
+});
