@@ -28,3 +28,12 @@ export async function startLocalServer(handler: RequestListener): Promise<LocalS
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Deterministic pseudo-random numbers in [0, 1) for randomized tests: a failure can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}

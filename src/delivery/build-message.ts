@@ -89,12 +89,3 @@ export function createMessageBuilder(context: MessageContext): MessageBuilder {
     };
   };
 }
-
-/** One message, for callers that build a single one (tests, previews). */
-export function buildMessage(
-  rendered: RenderedSegment,
-  recipient: MessageRecipient,
-  context: MessageContext,
-): Promise<OutgoingMessage> {
-  return createMessageBuilder(context)(rendered, recipient);
-}

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { foldLines } from 'nodemailer/lib/mime-funcs';
 import MimeNode, { type MimeNodeHeaderValue } from 'nodemailer/lib/mime-node';
-import { escapeHtml, type RenderedSegment } from '../render/index.js';
+import { escapeHtml, type RenderedSegment, slotValuesFor } from '../render/index.js';
 import type { SlotName, SlottedText, SlotValues } from '../render/slots.js';
 import {
   type ComposeMessageInput,
@@ -203,11 +203,7 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
             out.push(Buffer.from(`${foldLines(`List-Unsubscribe: ${value}`)}${CRLF}`, 'latin1'));
           }
         }
-        const values: SlotValues = {
-          greeting: recipient.name ? `Hi ${recipient.name}, ` : '',
-          unsubscribeUrl: recipient.unsubscribeUrl,
-          preferencesUrl: recipient.preferencesUrl,
-        };
+        const values = slotValuesFor(recipient);
         out.push(beforeText);
         fillBody(text, values, (value) => value, out);
         out.push(betweenBodies);

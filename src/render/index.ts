@@ -11,6 +11,7 @@ export {
   type RecipientValues,
   type RenderedSegment,
   type Renderer,
+  slotValuesFor,
 } from './render-segment.js';
 export {
   BUNDLED_TEMPLATES_DIR,

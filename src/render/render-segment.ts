@@ -133,16 +133,21 @@ export function createRenderer(
   };
 }
 
+/** What fills a recipient's slots: the greeting their name makes, and their links. */
+export function slotValuesFor(recipient: RecipientValues): SlotValues {
+  return {
+    greeting: recipient.name ? `Hi ${recipient.name}, ` : '',
+    unsubscribeUrl: recipient.unsubscribeUrl,
+    preferencesUrl: recipient.preferencesUrl,
+  };
+}
+
 /** One recipient's copy: string joins, no template engine. */
 export function personalize(
   rendered: RenderedSegment,
   recipient: RecipientValues,
 ): PersonalizedEmail {
-  const values: SlotValues = {
-    greeting: recipient.name ? `Hi ${recipient.name}, ` : '',
-    unsubscribeUrl: recipient.unsubscribeUrl,
-    preferencesUrl: recipient.preferencesUrl,
-  };
+  const values = slotValuesFor(recipient);
   return {
     subject: rendered.subject,
     html: fillSlots(rendered.html, values, escapeHtml),

@@ -8,6 +8,7 @@ import type { Transform } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSmtpPool } from '../../src/delivery/smtp-pool.js';
+import { seededRandom } from '../helpers.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 type DataStreamClass = new () => Transform & { inByteCount: number; outByteCount: number };
@@ -28,15 +29,6 @@ function reference(input: Buffer): Buffer {
   const lines = input.toString('latin1').replace(/\r\n|\r|\n/g, '\r\n');
   const stuffed = lines.replace(/(^|\r\n)\./g, '$1..');
   return Buffer.from(`${stuffed}${stuffed.endsWith('\r\n') ? '' : '\r\n'}.\r\n`, 'latin1');
-}
-
-/** Deterministic pseudo-random numbers, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
 }
 
 function randomInput(next: () => number, length: number): Buffer {
@@ -69,7 +61,7 @@ describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
   it.each(BUILDS)(
     'matches the RFC on 20,000 random inputs, however chunked (%s)',
     async (_, DataStream) => {
-      const next = random(7);
+      const next = seededRandom(7);
       for (let n = 0; n < 20_000; n++) {
         const input = randomInput(next, Math.floor(next() * 16));
         const got = await stuff(DataStream, randomChunks(next, input));
@@ -91,7 +83,7 @@ describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
       timeoutMs: 5000,
       rateDelta: 1000,
     });
-    const next = random(11);
+    const next = seededRandom(11);
     const bodies = Array.from({ length: 50 }, () => randomInput(next, 200));
     try {
       for (const [n, body] of bodies.entries()) {

@@ -5,6 +5,7 @@ import {
   QP_LINE_LENGTH,
   wrapQuotedPrintable,
 } from '../../src/delivery/quoted-printable.js';
+import { seededRandom } from '../helpers.js';
 
 /** Characters quoted-printable treats specially, plus plain ones, non-ASCII and broken UTF-16. */
 const ALPHABET = [
@@ -31,14 +32,6 @@ function randomText(next: () => number, length: number): string {
   return Array.from({ length }, () => ALPHABET[Math.floor(next() * ALPHABET.length)]).join('');
 }
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
 /** RFC 2045 decoding, as a reader does it: drop soft breaks, turn =XX into bytes, read UTF-8. */
 function decode(encoded: string): string {
   const bytes: number[] = [];
@@ -54,7 +47,7 @@ function decode(encoded: string): string {
 
 describe('quoted-printable', () => {
   it('encodes exactly as nodemailer does, on 20,000 random texts', () => {
-    const next = random(3);
+    const next = seededRandom(3);
     for (let n = 0; n < 20_000; n++) {
       const text = randomText(next, Math.floor(next() * 30));
       const ours = encodeQuotedPrintable(text);
@@ -63,7 +56,7 @@ describe('quoted-printable', () => {
   });
 
   it('wraps at 76 columns without splitting an escape, and decodes back to the text', () => {
-    const next = random(5);
+    const next = seededRandom(5);
     for (let n = 0; n < 5_000; n++) {
       // Long lines: runs of the alphabet without line breaks, joined by CRLF.
       const text = Array.from({ length: 1 + Math.floor(next() * 3) }, () =>

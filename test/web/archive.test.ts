@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchiveWriter } from '../../src/delivery/archive.js';
-import { buildMessage } from '../../src/delivery/build-message.js';
+import { createMessageBuilder } from '../../src/delivery/build-message.js';
 import { deliverIssue } from '../../src/delivery/deliver-issue.js';
 import type { LedgerEntry } from '../../src/delivery/ledger.js';
 import type { Plan } from '../../src/plan/index.js';
@@ -51,13 +51,12 @@ async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) 
       ),
     archive: createArchiveWriter({ dataDir, baseUrl: BASE_URL }),
     onArchiveError: (error) => archiveErrors.push(error),
-    buildMessage: (rendered, recipient) =>
-      buildMessage(rendered, recipient, {
-        date: plan.date,
-        sender: { name: 'Trending Papers', address: 'papers@example.org' },
-        baseUrl: BASE_URL,
-        keyring,
-      }),
+    buildMessage: createMessageBuilder({
+      date: plan.date,
+      sender: { name: 'Trending Papers', address: 'papers@example.org' },
+      baseUrl: BASE_URL,
+      keyring,
+    }),
     transport: {
       kind: 'smtp',
       label: 'memory',
