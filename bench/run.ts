@@ -50,14 +50,22 @@ const SENDER = {
 const BASE_URL = 'https://papers.example.org';
 const SECRET = `k1:${'5eed'.repeat(16)}`;
 
-const { values: flags } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    sizes: { type: 'string' },
-    'no-write': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+function readFlags() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        sizes: { type: 'string' },
+        'no-write': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}; see npm run bench -- --help\n`);
+    process.exit(2);
+  }
+}
+const flags = readFlags();
 if (flags.help) {
   process.stdout.write(
     readFileSync(fileURLToPath(import.meta.url), 'utf8')
@@ -71,7 +79,16 @@ if (flags.help) {
 }
 const quick = flags.quick;
 const sizes = flags.sizes
-  ? flags.sizes.split(',').map((s) => Number(s.trim()))
+  ? flags.sizes.split(',').map((s) => {
+      const size = Number(s.trim());
+      if (!Number.isInteger(size) || size < 1) {
+        process.stderr.write(
+          `bench: --sizes ${flags.sizes}: expected whole numbers, like 1000,10000\n`,
+        );
+        process.exit(2);
+      }
+      return size;
+    })
   : quick
     ? [1000]
     : [1000, 10_000, 100_000];
