@@ -2,6 +2,7 @@
 // The one edge: parses argv, runs a command, turns errors into one clear line and an exit code.
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerDbCommand } from './commands/db.js';
 import { runDigest } from './commands/digest.js';
 import { runParse } from './commands/parse.js';
 import { runPlan } from './commands/plan.js';
@@ -286,6 +287,7 @@ Example:
     });
 
   registerSubscribersCommand(program);
+  registerDbCommand(program);
 
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');
