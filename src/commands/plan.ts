@@ -1,4 +1,6 @@
 // `paperboy plan`: who gets which papers for one issue, before anything is rendered or sent.
+
+import { type ListSnapshot, listSnapshot } from '../delivery/recipient-check.js';
 import { PaperboyError } from '../errors.js';
 import {
   formatPlan,
@@ -43,6 +45,8 @@ export interface PlannedRun {
   papers: Map<string, Paper>;
   /** The issue planned (send keeps it for later weekly digests). */
   issue: Issue;
+  /** The list as this plan read it: send's suppression check starts from it. */
+  listSnapshot: ListSnapshot;
 }
 
 function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
@@ -61,6 +65,8 @@ export async function buildPlan(
   const { issues } = await loadClassifiedIssues(source, flags, context);
   const { store, label } = openSubscriberStore(context, flags.subscribers);
   try {
+    // The token first: a change made while the list is read moves it, and the check reads again.
+    const token = await store.changeToken();
     const subscribers = await store.list();
     const history = await readHistory(historyPath(context, HISTORY_FILE));
     const { issue, recent } = pickIssue(issues, flags.date);
@@ -76,7 +82,13 @@ export async function buildPlan(
       history,
       context.config.plan,
     );
-    return { plan, subscribersLabel: label, papers: indexPapers([...kept, ...issues]), issue };
+    return {
+      plan,
+      subscribersLabel: label,
+      papers: indexPapers([...kept, ...issues]),
+      issue,
+      listSnapshot: listSnapshot(token, subscribers),
+    };
   } finally {
     await store.close();
   }

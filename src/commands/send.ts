@@ -275,7 +275,11 @@ export async function sendIssue(
   const templates = loadTemplates(
     config.templatesDir ? resolve(config.templatesDir) : BUNDLED_TEMPLATES_DIR,
   );
-  const { plan, papers, subscribersLabel, issue } = await buildPlan(source, flags, context);
+  const { plan, papers, subscribersLabel, issue, listSnapshot } = await buildPlan(
+    source,
+    flags,
+    context,
+  );
   // Kept so that a weekly digest later this week can merge this day (`hf:latest` fetches one day).
   if (!dryRun) await saveIssue(config.dataDir, issue);
   for (const line of warnings) notice(line);
@@ -385,7 +389,7 @@ export async function sendIssue(
         archive: dryRun ? null : createArchiveWriter({ dataDir: config.dataDir, baseUrl }),
         onArchiveError: (error) =>
           notice(`warning: the web archive was not written: ${(error as Error).message}`),
-        checkRecipient: createRecipientCheck(store),
+        checkRecipient: createRecipientCheck(store, { initial: listSnapshot }),
         ledger,
         async strike(subscriberId, strikeKind, failure) {
           if (!strikes) return false;

@@ -8,7 +8,7 @@ import {
   type MessageTemplate,
   type SegmentMessageBuilder,
 } from './segment-mime.js';
-import type { OutgoingMessage } from './transport.js';
+import { type OutgoingMessage, outgoingMessage } from './transport.js';
 
 export interface MessageContext {
   /** The issue (plan) date. */
@@ -74,18 +74,20 @@ export function createMessageBuilder(context: MessageContext): MessageBuilder {
     }
     const links = linksFor(context.baseUrl, context.keyring, recipient.subscriberId);
     const messageId = messageIdFor(context.date, recipient.subscriberId, context.sender.address);
-    const raw = build({
+    const pieces = build({
       to: { name: recipient.name, address: recipient.email },
       name: recipient.name,
       messageId,
       date: context.now?.() ?? new Date(),
       ...links,
     });
-    return {
-      subscriberId: recipient.subscriberId,
-      envelope: { from: context.sender.address, to: recipient.email },
-      messageId,
-      raw,
-    };
+    return outgoingMessage(
+      {
+        subscriberId: recipient.subscriberId,
+        envelope: { from: context.sender.address, to: recipient.email },
+        messageId,
+      },
+      pieces,
+    );
   };
 }

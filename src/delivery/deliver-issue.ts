@@ -253,6 +253,8 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
     const segmentId = job.segment.id;
     for (let attempt = 1; ; attempt++) {
       write({ subscriberId, email, state: 'sending', attempt, messageId, segmentId });
+      // On disk before the message can be: a crash from here on resends it, never loses it.
+      ledger?.commit();
       report.attempts++;
       let failure: Failure;
       try {

@@ -148,11 +148,24 @@ export async function readPriorDeliveries(path: string): Promise<Map<string, Pri
 }
 
 export interface LedgerWriter {
+  /**
+   * Adds an entry. It reaches the file at the next `commit` (or on its own once enough entries
+   * wait), so a burst of outcomes costs one write, not one each.
+   */
   append(entry: LedgerEntry): void;
-  /** fsync: called at the end of a run and on a signal. */
+  /**
+   * Writes the entries appended so far. The delivery loop commits right before every attempt
+   * starts: the `sending` entry is on disk before the message can be, and an outcome appended
+   * after an attempt waits at most until the next attempt starts.
+   */
+  commit(): void;
+  /** Commits and fsyncs: called at the end of a run and on a signal. */
   flush(): void;
   close(): void;
 }
+
+/** Entries waiting beyond this many characters are written without waiting for a commit. */
+const PENDING_LIMIT = 64 * 1024;
 
 /**
  * A line torn by a crash is the file's last bytes, with no newline. Appending after it would
@@ -178,21 +191,32 @@ function cutTornLine(fd: number): void {
   ftruncateSync(fd, 0);
 }
 
-/** Opens the ledger for appending (O_APPEND: each line lands whole at the end). */
+/** Opens the ledger for appending (O_APPEND: each write lands whole at the end). */
 export function openLedger(path: string): LedgerWriter {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'a+');
   cutTornLine(fd);
   let closed = false;
+  let pending = '';
+  const commit = () => {
+    if (pending === '' || closed) return;
+    const lines = pending;
+    pending = '';
+    writeSync(fd, lines);
+  };
   return {
     append(entry) {
-      writeSync(fd, `${JSON.stringify(entry)}\n`);
+      pending += `${JSON.stringify(entry)}\n`;
+      if (pending.length > PENDING_LIMIT) commit();
     },
+    commit,
     flush() {
+      commit();
       if (!closed) fsyncSync(fd);
     },
     close() {
       if (closed) return;
+      commit();
       fsyncSync(fd);
       closeSync(fd);
       closed = true;

@@ -7,7 +7,7 @@
 // Why a copy and not `store.get` per recipient: the JSON store reads and validates the whole file
 // on every call, which at 100,000 subscribers would cost more than sending.
 import type { SubscriberStore } from '../stores/types.js';
-import type { SubscriberStatus } from '../types.js';
+import type { Subscriber, SubscriberStatus } from '../types.js';
 
 export interface RecipientNow {
   /** `removed`: no longer on the list (purged), so not to be mailed either. */
@@ -15,14 +15,32 @@ export interface RecipientNow {
   name: string | null;
 }
 
+/** Each subscriber's status and name as of one read of the list, with the store's token then. */
+export interface ListSnapshot {
+  token: string;
+  entries: Map<string, { status: SubscriberStatus; name: string | null }>;
+}
+
+/** A snapshot of `subscribers`, read after the store's token was `token`. */
+export function listSnapshot(token: string, subscribers: readonly Subscriber[]): ListSnapshot {
+  const entries: ListSnapshot['entries'] = new Map();
+  for (const s of subscribers) entries.set(s.id, { status: s.status, name: s.name });
+  return { token, entries };
+}
+
 export interface RecipientCheckOptions {
   maxAgeMs?: number;
   now?: () => number;
+  /**
+   * The list as the plan read it: the check starts from it instead of reading the list again
+   * (a second read of 100,000 subscribers), and reads only once the token moves.
+   */
+  initial?: ListSnapshot;
 }
 
 export type RecipientCheck = (subscriberId: string) => Promise<RecipientNow>;
 
-type Snapshot = Map<string, { status: SubscriberStatus; name: string | null }>;
+type Snapshot = ListSnapshot['entries'];
 
 export function createRecipientCheck(
   store: SubscriberStore,
@@ -30,15 +48,17 @@ export function createRecipientCheck(
 ): RecipientCheck {
   const maxAgeMs = options.maxAgeMs ?? 1000;
   const now = options.now ?? (() => performance.now());
-  let snapshot: Promise<Snapshot> | null = null;
-  let token: string | null = null;
-  let checkedAt = 0;
+  let snapshot: Promise<Snapshot> | null = options.initial
+    ? Promise.resolve(options.initial.entries)
+    : null;
+  let token: string | null = options.initial?.token ?? null;
+  let checkedAt = options.initial ? now() : 0;
 
   async function read(): Promise<Snapshot> {
     const before = await store.changeToken();
-    const subscribers = await store.list();
+    const { entries } = listSnapshot(before, await store.list());
     token = before;
-    return new Map(subscribers.map((s) => [s.id, { status: s.status, name: s.name }]));
+    return entries;
   }
 
   /** A new read when there is none, or when the store's token moved since the last one. */

@@ -21,7 +21,7 @@ import {
   composeMessage,
   listUnsubscribeValue,
 } from './compose-message.js';
-import { encodeQuotedPrintable, wrapQuotedPrintable } from './quoted-printable.js';
+import { encodeQuotedPrintable } from './quoted-printable.js';
 
 /** What a segment's messages share: everything of ComposeMessageInput but the recipient's. */
 export type SegmentMessageInput = Pick<
@@ -44,24 +44,27 @@ export interface RecipientMessageInput {
   name: string | null;
 }
 
-export type SegmentMessageBuilder = (recipient: RecipientMessageInput) => Buffer;
+/** One recipient's message, in pieces (most of them shared by the segment's messages). */
+export type SegmentMessageBuilder = (recipient: RecipientMessageInput) => Buffer[];
 
 const CRLF = '\r\n';
-const SOFT_BREAK = `=${CRLF}`;
+const SOFT_BREAK = Buffer.from(`=${CRLF}`, 'latin1');
 /** Header lines are folded at 76 columns, as MimeNode folds them. */
 const HEADER_LINE = 76;
 
-/** Quoted-printable of one piece of a body, wrapped at 76 columns, line breaks as CRLF. */
-function qpPiece(text: string): string {
-  return wrapQuotedPrintable(encodeQuotedPrintable(text.replace(/\r?\n/g, CRLF)));
+/**
+ * A piece followed by more of the same line needs a soft break after it, so the next piece starts
+ * at column 0 and its own wrapping holds; after a hard line break (or nothing) it does not.
+ */
+function needsSoftBreak(encoded: Buffer): boolean {
+  const length = encoded.length;
+  return length > 0 && !(encoded[length - 2] === 0x0d && encoded[length - 1] === 0x0a);
 }
 
-/**
- * A piece followed by more of the same line needs a soft break, so the next piece starts at
- * column 0 and its own wrapping holds; after a hard line break (or nothing) it does not.
- */
-function endPiece(encoded: string): string {
-  return encoded === '' || encoded.endsWith(CRLF) ? encoded : encoded + SOFT_BREAK;
+/** A fixed piece of a body, encoded, with its soft break when more of its line follows. */
+function encodeFixedPiece(text: string, more: boolean): Buffer {
+  const encoded = encodeQuotedPrintable(text);
+  return more && needsSoftBreak(encoded) ? Buffer.concat([encoded, SOFT_BREAK]) : encoded;
 }
 
 interface EncodedBody {
@@ -73,10 +76,7 @@ interface EncodedBody {
 function encodeBody(slotted: SlottedText): EncodedBody {
   const last = slotted.parts.length - 1;
   return {
-    parts: slotted.parts.map((part, index) => {
-      const encoded = qpPiece(part);
-      return Buffer.from(index < last ? endPiece(encoded) : encoded, 'latin1');
-    }),
+    parts: slotted.parts.map((part, index) => encodeFixedPiece(part, index < last)),
     slots: slotted.slots,
   };
 }
@@ -91,7 +91,10 @@ function fillBody(
   for (let i = 0; i < body.slots.length; i++) {
     const value = encode(values[body.slots[i] as SlotName]);
     // Slot values are one line (names and URLs); a value is followed by the next fixed piece.
-    out.push(Buffer.from(endPiece(qpPiece(value)), 'latin1'), body.parts[i + 1] as Buffer);
+    const encoded = encodeQuotedPrintable(value);
+    out.push(encoded);
+    if (needsSoftBreak(encoded)) out.push(SOFT_BREAK);
+    out.push(body.parts[i + 1] as Buffer);
   }
 }
 
@@ -209,7 +212,7 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
         out.push(betweenBodies);
         fillBody(html, values, escapeHtml, out);
         out.push(afterHtml);
-        return Buffer.concat(out);
+        return out;
       };
     },
   };

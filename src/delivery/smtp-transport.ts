@@ -48,7 +48,7 @@ export function createSmtpTransport(
     kind: 'smtp',
     label,
     verify: () => pool.verify(),
-    send: (message) => pool.send(message.envelope, message.raw),
+    send: (message) => pool.send(message.envelope, message.pieces),
     close: () => pool.close(),
   };
 }

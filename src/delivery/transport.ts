@@ -11,8 +11,29 @@ export interface OutgoingMessage {
   envelope: { from: string; to: string };
   /** As in the message's Message-ID header, with the angle brackets. */
   messageId: string;
-  /** The complete RFC 5322 message. */
-  raw: Buffer;
+  /**
+   * The complete RFC 5322 message in pieces, in order: most of them are the segment's, shared by
+   * every recipient of it (segment-mime.ts), so they are not joined until a transport must.
+   */
+  pieces: readonly Buffer[];
+  /** The pieces joined (made on first use). */
+  readonly raw: Buffer;
+}
+
+/** An OutgoingMessage of these pieces; `raw` joins them on first use. */
+export function outgoingMessage(
+  fields: Omit<OutgoingMessage, 'pieces' | 'raw'>,
+  pieces: readonly Buffer[],
+): OutgoingMessage {
+  let raw: Buffer | null = null;
+  return {
+    ...fields,
+    pieces,
+    get raw() {
+      raw ??= Buffer.concat(pieces);
+      return raw;
+    },
+  };
 }
 
 export interface Transport {

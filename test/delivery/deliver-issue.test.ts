@@ -7,7 +7,11 @@ import {
   deliverIssue,
 } from '../../src/delivery/deliver-issue.js';
 import type { LedgerEntry, PriorDelivery } from '../../src/delivery/ledger.js';
-import type { OutgoingMessage, Transport } from '../../src/delivery/transport.js';
+import {
+  type OutgoingMessage,
+  outgoingMessage,
+  type Transport,
+} from '../../src/delivery/transport.js';
 import type { Plan, Segment } from '../../src/plan/index.js';
 import type { RenderedSegment } from '../../src/render/index.js';
 
@@ -83,15 +87,18 @@ function harness(
       h.rendered.push(segment.id);
       return { segmentId: segment.id } as RenderedSegment;
     },
-    buildMessage: async (_rendered, recipient) => ({
-      subscriberId: recipient.subscriberId,
-      envelope: { from: 'papers@example.org', to: recipient.email },
-      messageId: `<2025-10-31.${recipient.subscriberId}@example.org>`,
-      raw: Buffer.from('message'),
-    }),
+    buildMessage: async (_rendered, recipient) =>
+      outgoingMessage(
+        {
+          subscriberId: recipient.subscriberId,
+          envelope: { from: 'papers@example.org', to: recipient.email },
+          messageId: `<2025-10-31.${recipient.subscriberId}@example.org>`,
+        },
+        [Buffer.from('message')],
+      ),
     transport,
     checkRecipient: async () => ({ status: 'active', name: null }),
-    ledger: { append: (entry) => h.ledger.push(entry), flush() {}, close() {} },
+    ledger: { append: (entry) => h.ledger.push(entry), commit() {}, flush() {}, close() {} },
     strike: async (subscriberId) => {
       h.strikes.push(subscriberId);
       return false;

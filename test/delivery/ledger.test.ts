@@ -51,6 +51,32 @@ describe('the send ledger', () => {
     expect(await readLedger(path)).toHaveLength(3);
   });
 
+  it('writes what was appended at a commit, once enough waits, and on close', () => {
+    const path = tempFile();
+    const ledger = openLedger(path);
+    const entry = (n: number): LedgerEntry => ({
+      at: AT,
+      subscriberId: `sub_${n}`,
+      email: `r${n}@example.org`,
+      state: 'skipped',
+      reason: 'nothing-matched',
+    });
+    ledger.append(entry(1));
+    expect(readFileSync(path, 'utf8')).toBe('');
+    ledger.commit();
+    expect(readFileSync(path, 'utf8')).toBe(`${JSON.stringify(entry(1))}\n`);
+    // A long burst (the plan's skips) does not wait in memory for a commit.
+    for (let n = 2; n <= 2000; n++) ledger.append(entry(n));
+    const written = readFileSync(path, 'utf8').split('\n').length - 1;
+    expect(written).toBeGreaterThan(1);
+    expect(written).toBeLessThan(2000);
+    ledger.close();
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as LedgerEntry).subscriberId)).toEqual(
+      Array.from({ length: 2000 }, (_, i) => `sub_${i + 1}`),
+    );
+  });
+
   it('reads a missing ledger as empty: the first run of an issue', async () => {
     expect((await readPriorDeliveries(tempFile())).size).toBe(0);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRecipientCheck } from '../../src/delivery/recipient-check.js';
+import { createRecipientCheck, listSnapshot } from '../../src/delivery/recipient-check.js';
 import { createJsonStore } from '../../src/stores/json-store.js';
 
 async function storeWithAda() {
@@ -58,5 +58,27 @@ describe('the send-time suppression check', () => {
     clock += 1001;
     expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada L.' });
     expect(reads).toBe(2);
+  });
+
+  it('starts from the plan’s read of the list, and reads again only once the store changed', async () => {
+    const { store, ada } = await storeWithAda();
+    const initial = listSnapshot(await store.changeToken(), await store.list());
+    let reads = 0;
+    const counted = {
+      ...store,
+      list: (...args: Parameters<typeof store.list>) => {
+        reads++;
+        return store.list(...args);
+      },
+    };
+    let clock = 0;
+    const check = createRecipientCheck(counted, { maxAgeMs: 1000, now: () => clock, initial });
+    for (clock = 0; clock < 10_000; clock += 700)
+      expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada' });
+    expect(reads).toBe(0);
+    await store.setStatus(ada.id, 'unsubscribed');
+    clock += 1001;
+    expect((await check(ada.id)).status).toBe('unsubscribed');
+    expect(reads).toBe(1);
   });
 });

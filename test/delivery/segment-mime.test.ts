@@ -4,6 +4,7 @@ import { composeMessage } from '../../src/delivery/compose-message.js';
 import {
   createSegmentMessage,
   type RecipientMessageInput,
+  type SegmentMessageBuilder,
   type SegmentMessageInput,
 } from '../../src/delivery/segment-mime.js';
 import { personalize, type RenderedSegment } from '../../src/render/index.js';
@@ -102,10 +103,15 @@ function headerBlock(raw: Buffer): string {
   return text.slice(0, text.indexOf('\r\n\r\n')).replaceAll(boundary, 'BOUNDARY');
 }
 
+/** The builder's pieces as the one message a transport sends. */
+function joined(build: SegmentMessageBuilder): (r: RecipientMessageInput) => Buffer {
+  return (r) => Buffer.concat(build(r));
+}
+
 describe('createSegmentMessage', () => {
   it('writes the same headers as composeMessage, byte for byte, and the same decoded bodies', async () => {
     const input = segmentInput();
-    const build = await createSegmentMessage(input);
+    const build = joined(await createSegmentMessage(input));
     for (let i = 0; i < RECIPIENTS.length; i++) {
       const r = recipient(i);
       const fast = build(r);
@@ -120,7 +126,7 @@ describe('createSegmentMessage', () => {
   });
 
   it('fills each recipient’s own links and greeting, nothing of another’s', async () => {
-    const build = await createSegmentMessage(segmentInput());
+    const build = joined(await createSegmentMessage(segmentInput()));
     const first = await simpleParser(build(recipient(0)));
     const second = await simpleParser(build(recipient(2)));
     expect(first.text).toContain('Hi Ada Lovelace, here are');
@@ -134,7 +140,7 @@ describe('createSegmentMessage', () => {
   });
 
   it('keeps every quoted-printable body line within 76 characters', async () => {
-    const build = await createSegmentMessage(segmentInput());
+    const build = joined(await createSegmentMessage(segmentInput()));
     const raw = build(recipient(6)).toString('latin1');
     const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
     const longest = Math.max(...body.split('\r\n').map((line) => line.length));
@@ -143,7 +149,7 @@ describe('createSegmentMessage', () => {
   });
 
   it('writes the Date of each message, to the second', async () => {
-    const build = await createSegmentMessage(segmentInput());
+    const build = joined(await createSegmentMessage(segmentInput()));
     const at = (iso: string) => ({ ...recipient(0), date: new Date(iso) });
     const a = await simpleParser(build(at('2025-10-31T07:00:00.900Z')));
     const b = await simpleParser(build(at('2025-10-31T07:00:05.000Z')));
@@ -153,7 +159,7 @@ describe('createSegmentMessage', () => {
 
   it('leaves out Reply-To and the mailto target when there are none, as composeMessage does', async () => {
     const input = segmentInput({ replyTo: null, unsubscribeMailto: null });
-    const build = await createSegmentMessage(input);
+    const build = joined(await createSegmentMessage(input));
     const r = recipient(3);
     expect(headerBlock(build(r))).toBe(headerBlock(await reference(input, r)));
     expect(headerBlock(build(r))).not.toContain('Reply-To');

@@ -101,6 +101,34 @@ describe('createSmtpPool', () => {
     expect(server.taken[0]?.raw).toContain('\r\n\r\n.a dot line\r\n');
   });
 
+  it('joins a message given in pieces, byte for byte, while one connection reuses its buffer', async () => {
+    const server = await startServer({});
+    const smtp = pool(server.port, { maxConnections: 1 });
+    // Sizes up and down, so the connection's buffer grows, is reused, and holds a longer message's
+    // tail behind a shorter one: each must arrive exactly as given.
+    const sizes = [10, 200_000, 3_000, 90_000, 0, 250_000, 17];
+    const sent: string[] = [];
+    for (const [n, size] of sizes.entries()) {
+      const body = Array.from({ length: size }, (_, i) =>
+        String.fromCharCode(97 + ((i * 7 + n) % 26)),
+      )
+        .join('')
+        .replace(/(.{70})/g, '$1\r\n');
+      const whole = `${message(n).toString('utf8')}${body}\r\n`;
+      sent.push(whole);
+      const bytes = Buffer.from(whole);
+      const pieces = [
+        bytes.subarray(0, 7),
+        bytes.subarray(7, 7 + (size >> 1)),
+        bytes.subarray(7 + (size >> 1)),
+      ];
+      await smtp.send({ from: 'papers@example.org', to: `r${n}@example.org` }, pieces);
+    }
+    smtp.close();
+    expect(new Set(server.taken.map((t) => t.session)).size).toBe(1);
+    expect(server.taken.map((t) => t.raw)).toEqual(sent);
+  });
+
   it('replaces a connection after maxMessages', async () => {
     const server = await startServer({});
     const smtp = pool(server.port, { maxConnections: 1, maxMessages: 2 });

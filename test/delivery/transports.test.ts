@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../src/delivery/compose-message.js';
 import { createOutboxTransport } from '../../src/delivery/outbox-transport.js';
 import { describeSmtpUrl } from '../../src/delivery/smtp-transport.js';
+import { outgoingMessage } from '../../src/delivery/transport.js';
 
 async function message() {
   const raw = await composeMessage({
@@ -20,12 +21,16 @@ async function message() {
     unsubscribe: { url: 'https://papers.example.org/unsubscribe/k1.sub_1.sig' },
     listId: { name: 'Trending Papers', id: 'digest.example.org' },
   });
-  return {
-    subscriberId: 'sub_1',
-    envelope: { from: 'papers@example.org', to: 'ada@example.org' },
-    messageId: '<2025-10-31.sub_1@example.org>',
-    raw,
-  };
+  // In pieces, as the message builder hands them over: the transports join them.
+  const half = Math.floor(raw.length / 2);
+  return outgoingMessage(
+    {
+      subscriberId: 'sub_1',
+      envelope: { from: 'papers@example.org', to: 'ada@example.org' },
+      messageId: '<2025-10-31.sub_1@example.org>',
+    },
+    [raw.subarray(0, half), raw.subarray(half)],
+  );
 }
 
 describe('the outbox', () => {

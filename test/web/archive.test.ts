@@ -70,7 +70,9 @@ async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) 
       status: 'active',
       name: readers.find((r) => r.id === id)?.name ?? null,
     }),
-    ledger: dryRun ? null : { append: (entry) => ledger.push(entry), flush() {}, close() {} },
+    ledger: dryRun
+      ? null
+      : { append: (entry) => ledger.push(entry), commit() {}, flush() {}, close() {} },
     strike: async () => false,
     delivered: async () => {},
   });
