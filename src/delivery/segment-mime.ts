@@ -22,6 +22,7 @@ import {
   listUnsubscribeValue,
 } from './compose-message.js';
 import { encodeQuotedPrintable } from './quoted-printable.js';
+import type { MessagePiece } from './transport.js';
 
 /** What a segment's messages share: everything of ComposeMessageInput but the recipient's. */
 export type SegmentMessageInput = Pick<
@@ -45,10 +46,11 @@ export interface RecipientMessageInput {
 }
 
 /** One recipient's message, in pieces (most of them shared by the segment's messages). */
-export type SegmentMessageBuilder = (recipient: RecipientMessageInput) => Buffer[];
+export type SegmentMessageBuilder = (recipient: RecipientMessageInput) => MessagePiece[];
 
 const CRLF = '\r\n';
-const SOFT_BREAK = Buffer.from(`=${CRLF}`, 'latin1');
+const SOFT_BREAK_TEXT = `=${CRLF}`;
+const SOFT_BREAK = Buffer.from(SOFT_BREAK_TEXT, 'latin1');
 /** Header lines are folded at 76 columns, as MimeNode folds them. */
 const HEADER_LINE = 76;
 
@@ -81,19 +83,27 @@ function encodeBody(slotted: SlottedText): EncodedBody {
   };
 }
 
+/**
+ * A slot value (a name, a URL) as quoted-printable. Most are short runs of printable ASCII with no
+ * "=" and no space at either end, which encode to themselves: those skip the encoder.
+ */
+const ENCODES_TO_ITSELF =
+  /^[\x21-\x3c\x3e-\x7e](?:[\x20-\x3c\x3e-\x7e]{0,74}[\x21-\x3c\x3e-\x7e])?$/;
+export function encodeSlotValue(value: string): string {
+  return ENCODES_TO_ITSELF.test(value) ? value : encodeQuotedPrintable(value).toString('latin1');
+}
+
 function fillBody(
   body: EncodedBody,
   values: SlotValues,
   encode: (value: string) => string,
-  out: Buffer[],
+  out: MessagePiece[],
 ): void {
   out.push(body.parts[0] as Buffer);
   for (let i = 0; i < body.slots.length; i++) {
-    const value = encode(values[body.slots[i] as SlotName]);
     // Slot values are one line (names and URLs); a value is followed by the next fixed piece.
-    const encoded = encodeQuotedPrintable(value);
-    out.push(encoded);
-    if (needsSoftBreak(encoded)) out.push(SOFT_BREAK);
+    const encoded = encodeSlotValue(encode(values[body.slots[i] as SlotName]));
+    if (encoded !== '') out.push(encoded.endsWith(CRLF) ? encoded : `${encoded}${SOFT_BREAK_TEXT}`);
     out.push(body.parts[i + 1] as Buffer);
   }
 }
@@ -111,6 +121,43 @@ const VARIABLE_FIELDS = new Set<string>([
 /** Splits a header block into its fields (a field's folded continuation lines stay with it). */
 function headerFields(block: string): string[] {
   return block.split(/\r\n(?![ \t])/);
+}
+
+/** The To value as composeMessage gives it to MailComposer. */
+function toValue(to: RecipientMessageInput['to']): MimeNodeHeaderValue {
+  return to.name ? { name: to.name, address: to.address } : to.address;
+}
+
+/**
+ * An address and a name MailComposer writes exactly as given: a dot-atom local part, a lower-case
+ * ASCII domain (nothing to punycode or lower-case), a name of word characters and single spaces
+ * (nothing to quote or encode), on one line (nothing to fold). Most of a list is like that, and
+ * MailComposer's address parser is the costliest part of a recipient's header; the rest goes
+ * through it. test/delivery/segment-mime.test.ts holds both ways to the same bytes.
+ */
+const PLAIN_LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const PLAIN_DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+const PLAIN_NAME = /^\w+(?: \w+)*$/;
+function toField(to: RecipientMessageInput['to']): string | null {
+  const at = to.address.lastIndexOf('@');
+  if (at < 1) return null;
+  if (!PLAIN_LOCAL_PART.test(to.address.slice(0, at))) return null;
+  const domain = to.address.slice(at + 1);
+  if (!PLAIN_DOMAIN.test(domain) || domain.startsWith('xn--') || domain.includes('.xn--')) {
+    return null;
+  }
+  if (to.name && !PLAIN_NAME.test(to.name)) return null;
+  const line = to.name ? `To: ${to.name} <${to.address}>` : `To: ${to.address}`;
+  return line.length <= HEADER_LINE ? line + CRLF : null;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/** Our Message-IDs (<date.subscriber@domain>) need no encoding or folding either. */
+const PLAIN_MESSAGE_ID = /^<[A-Za-z0-9._-]+@[a-z0-9.-]+>$/;
+function messageIdField(messageId: string): string | null {
+  const line = `Message-ID: ${messageId}`;
+  return PLAIN_MESSAGE_ID.test(messageId) && line.length <= HEADER_LINE ? line + CRLF : null;
 }
 
 /** What every message of a run shares: sender, list headers, the MIME structure. */
@@ -145,12 +192,10 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
 
   const headerEnd = skeleton.indexOf(`${CRLF}${CRLF}`);
   // Header fields in MailComposer's order: fixed text, or the name of a field that varies.
-  const header: (Buffer | VariableField)[] = [];
+  const header: (string | VariableField)[] = [];
   for (const field of headerFields(skeleton.slice(0, headerEnd))) {
     const name = field.slice(0, field.indexOf(':')).toLowerCase();
-    header.push(
-      VARIABLE_FIELDS.has(name) ? (name as VariableField) : Buffer.from(field + CRLF, 'latin1'),
-    );
+    header.push(VARIABLE_FIELDS.has(name) ? (name as VariableField) : field + CRLF);
   }
   // From the blank line on: the header fields above each end with their own CRLF.
   const body = skeleton.slice(headerEnd + CRLF.length);
@@ -167,11 +212,9 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
   // MailComposer's own encoder for header values; one node serves every message.
   const encoder = new MimeNode();
   const field = (name: string, value: MimeNodeHeaderValue) =>
-    Buffer.from(
-      foldLines(`${name}: ${encoder.encodeHeaderValue(name, value)}`, HEADER_LINE) + CRLF,
-    );
+    foldLines(`${name}: ${encoder.encodeHeaderValue(name, value)}`, HEADER_LINE) + CRLF;
   let dateSecond = Number.NaN;
-  let dateField = Buffer.alloc(0);
+  let dateField = '';
 
   return {
     forSegment(rendered, subject) {
@@ -179,17 +222,15 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
       const text = encodeBody(rendered.text);
       const html = encodeBody(rendered.html);
       return (recipient) => {
-        const out: Buffer[] = [];
+        // The header block is one string, one piece.
+        let head = '';
         for (const piece of header) {
-          if (typeof piece !== 'string') {
-            out.push(piece);
-          } else if (piece === 'subject') {
-            out.push(subjectField);
+          if (piece === 'subject') {
+            head += subjectField;
           } else if (piece === 'to') {
-            const { name, address } = recipient.to;
-            out.push(field('To', name ? { name, address } : address));
+            head += toField(recipient.to) ?? field('To', toValue(recipient.to));
           } else if (piece === 'message-id') {
-            out.push(field('Message-ID', recipient.messageId));
+            head += messageIdField(recipient.messageId) ?? field('Message-ID', recipient.messageId);
           } else if (piece === 'date') {
             // Second resolution, like the header: one encoding per second, not per message.
             const second = Math.floor(recipient.date.getTime() / 1000);
@@ -197,15 +238,19 @@ export async function createMessageTemplate(common: MessageCommon): Promise<Mess
               dateSecond = second;
               dateField = field('Date', new Date(second * 1000));
             }
-            out.push(dateField);
-          } else {
+            head += dateField;
+          } else if (piece === 'list-unsubscribe') {
             const value = listUnsubscribeValue({
               url: recipient.unsubscribeUrl,
               mailto: common.unsubscribeMailto,
             });
-            out.push(Buffer.from(`${foldLines(`List-Unsubscribe: ${value}`)}${CRLF}`, 'latin1'));
+            head += `${foldLines(`List-Unsubscribe: ${value}`)}${CRLF}`;
+          } else {
+            head += piece;
           }
         }
+        // An address with a UTF-8 local part (SMTPUTF8) stays UTF-8 in the header: then bytes.
+        const out: MessagePiece[] = [NOT_ASCII.test(head) ? Buffer.from(head, 'utf8') : head];
         const values = slotValuesFor(recipient);
         out.push(beforeText);
         fillBody(text, values, (value) => value, out);

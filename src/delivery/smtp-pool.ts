@@ -13,6 +13,7 @@ import DKIM, { type DKIMSingleKeyOptions } from 'nodemailer/lib/dkim';
 import type { NodemailerError } from 'nodemailer/lib/errors';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { joinPieces, type MessagePiece } from './transport.js';
 
 export interface SmtpPoolOptions {
   /** smtp:// or smtps:// URL with optional user:password and query options. */
@@ -40,7 +41,7 @@ export interface SmtpPool {
    * Resolves when the server accepted the message for the recipient; rejects with its error. The
    * message may come in pieces (segment-mime.ts): they are joined in the connection's own buffer.
    */
-  send(envelope: SmtpEnvelope, message: Buffer | readonly Buffer[]): Promise<void>;
+  send(envelope: SmtpEnvelope, message: Buffer | readonly MessagePiece[]): Promise<void>;
   /** Closes idle connections now and busy ones when their message is done. */
   close(): void;
 }
@@ -196,24 +197,27 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
    * Buffer per message (about 50 KB, tens of megabytes a second) was allocation and garbage
    * collector work for nothing.
    */
-  function joined(pooled: PooledConnection, message: Buffer | readonly Buffer[]): Buffer {
+  function joined(pooled: PooledConnection, message: Buffer | readonly MessagePiece[]): Buffer {
     if (Buffer.isBuffer(message)) return message;
+    if (signer) return joinPieces(message);
+    // Text pieces are ASCII: one byte a character.
     let length = 0;
     for (const piece of message) length += piece.length;
-    if (signer) return Buffer.concat(message, length);
     if (!pooled.buffer || pooled.buffer.length < length) {
       pooled.buffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(length * 1.25)));
     }
     const buffer = pooled.buffer;
     let at = 0;
-    for (const piece of message) at += piece.copy(buffer, at);
+    for (const piece of message) {
+      at += typeof piece === 'string' ? buffer.write(piece, at, 'latin1') : piece.copy(buffer, at);
+    }
     return buffer.subarray(0, length);
   }
 
   function transmit(
     pooled: PooledConnection,
     envelope: SmtpEnvelope,
-    raw: Buffer | readonly Buffer[],
+    raw: Buffer | readonly MessagePiece[],
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       const whole = joined(pooled, raw);

@@ -4,6 +4,16 @@
 
 export type TransportKind = 'smtp' | 'outbox' | 'dry-run';
 
+/** Bytes of a message, or ASCII text (header lines, links), which is its own bytes. */
+export type MessagePiece = Buffer | string;
+
+/** The pieces as one Buffer. */
+export function joinPieces(pieces: readonly MessagePiece[]): Buffer {
+  return Buffer.concat(
+    pieces.map((piece) => (typeof piece === 'string' ? Buffer.from(piece, 'latin1') : piece)),
+  );
+}
+
 /** One recipient's complete message, built by build-message.ts. */
 export interface OutgoingMessage {
   subscriberId: string;
@@ -15,7 +25,7 @@ export interface OutgoingMessage {
    * The complete RFC 5322 message in pieces, in order: most of them are the segment's, shared by
    * every recipient of it (segment-mime.ts), so they are not joined until a transport must.
    */
-  pieces: readonly Buffer[];
+  pieces: readonly MessagePiece[];
   /** The pieces joined (made on first use). */
   readonly raw: Buffer;
 }
@@ -23,14 +33,14 @@ export interface OutgoingMessage {
 /** An OutgoingMessage of these pieces; `raw` joins them on first use. */
 export function outgoingMessage(
   fields: Omit<OutgoingMessage, 'pieces' | 'raw'>,
-  pieces: readonly Buffer[],
+  pieces: readonly MessagePiece[],
 ): OutgoingMessage {
   let raw: Buffer | null = null;
   return {
     ...fields,
     pieces,
     get raw() {
-      raw ??= Buffer.concat(pieces);
+      raw ??= joinPieces(pieces);
       return raw;
     },
   };

@@ -1,14 +1,18 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../src/delivery/compose-message.js';
+import { encodeQuotedPrintable } from '../../src/delivery/quoted-printable.js';
 import {
   createSegmentMessage,
+  encodeSlotValue,
   type RecipientMessageInput,
   type SegmentMessageBuilder,
   type SegmentMessageInput,
 } from '../../src/delivery/segment-mime.js';
+import { joinPieces } from '../../src/delivery/transport.js';
 import { personalize, type RenderedSegment } from '../../src/render/index.js';
 import { createSlotMarkers, toSlotted } from '../../src/render/slots.js';
+import { seededRandom } from '../helpers.js';
 
 const markers = createSlotMarkers();
 const long = 'word '.repeat(40);
@@ -105,7 +109,7 @@ function headerBlock(raw: Buffer): string {
 
 /** The builder's pieces as the one message a transport sends. */
 function joined(build: SegmentMessageBuilder): (r: RecipientMessageInput) => Buffer {
-  return (r) => Buffer.concat(build(r));
+  return (r) => joinPieces(build(r));
 }
 
 describe('createSegmentMessage', () => {
@@ -163,5 +167,55 @@ describe('createSegmentMessage', () => {
     const r = recipient(3);
     expect(headerBlock(build(r))).toBe(headerBlock(await reference(input, r)));
     expect(headerBlock(build(r))).not.toContain('Reply-To');
+  });
+
+  it('writes To and Message-ID as composeMessage does for 600 random recipients (fast path or not)', async () => {
+    const next = seededRandom(11);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    const word = () =>
+      Array.from({ length: 1 + Math.floor(next() * 9) }, () =>
+        pick(['a', 'Z', '0', '_', 'é', '"', ',', '.', '-', '<', '王']),
+      ).join('');
+    const input = segmentInput();
+    const build = joined(await createSegmentMessage(input));
+    for (let n = 0; n < 600; n++) {
+      const local = Array.from({ length: 1 + Math.floor(next() * 3) }, () =>
+        pick(['ada', 'A.Turing', 'x+y', "o'brien", 'a_b', '', 'josé']),
+      ).join(pick(['.', '', '-']));
+      const domain = pick([
+        'example.org',
+        'Example.ORG',
+        'bücher.de',
+        'xn--bcher-kva.de',
+        'sub.example.co.uk',
+        '-bad-.example',
+        'a-very-long-subdomain-name-for-testing.example.org',
+      ]);
+      const name =
+        next() < 0.3
+          ? null
+          : Array.from({ length: 1 + Math.floor(next() * 4) }, word).join(pick([' ', '  ', ' ']));
+      const r: RecipientMessageInput = {
+        ...recipient(n),
+        to: { name, address: `${local || 'x'}@${domain}` },
+        name,
+        messageId: pick([`<2025-10-31.sub_${n}@example.org>`, `<2025-10-31.sub_${n}@Bücher.de>`]),
+      };
+      const fast = headerBlock(build(r));
+      const slow = headerBlock(await reference(input, r));
+      if (fast !== slow) expect({ r, fast }).toEqual({ r, fast: slow });
+    }
+  });
+
+  it('passes slot values that encode to themselves through, and encodes the rest', () => {
+    const next = seededRandom(12);
+    const alphabet = ['a', 'Z', '9', ' ', '=', '\t', '.', '/', '?', '&', '\u00e9', '~', '-'];
+    for (let n = 0; n < 5000; n++) {
+      const value = Array.from({ length: Math.floor(next() * 90) }, () => pick(alphabet)).join('');
+      expect(encodeSlotValue(value)).toBe(encodeQuotedPrintable(value).toString('latin1'));
+    }
+    function pick(items: readonly string[]): string {
+      return items[Math.floor(next() * items.length)] as string;
+    }
   });
 });
