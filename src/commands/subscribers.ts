@@ -13,7 +13,7 @@ import {
   formatSubscriberTable,
   formatWho,
 } from '../subscribers/format-subscriber.js';
-import { parseImportFile } from '../subscribers/parse-import.js';
+import { parseImportFile, parseRestoreFile } from '../subscribers/parse-import.js';
 import {
   type FrequencySetting,
   formatTopicList,
@@ -42,7 +42,7 @@ interface StoreFlags {
   config?: string;
 }
 
-/** The config, its topics and the JSON store, opened once per command. */
+/** The config, its topics and the store (the JSON file or PostgreSQL), opened once per command. */
 type OpenedStore = Context & StoreHandle;
 
 async function withStore<T>(flags: StoreFlags, run: (opened: OpenedStore) => Promise<T>) {
@@ -256,6 +256,7 @@ export async function runRemove(email: string, flags: StoreFlags & { purge?: boo
 interface ImportFlags extends StoreFlags {
   resubscribe?: boolean;
   overwrite?: boolean;
+  restore?: boolean;
 }
 
 async function readImportFile(file: string): Promise<string> {
@@ -298,7 +299,17 @@ function describeImportResult(
 
 export async function runImport(file: string, flags: ImportFlags): Promise<void> {
   const label = file === '-' ? 'stdin' : file;
+  if (flags.restore && (flags.overwrite || flags.resubscribe)) {
+    throw new PaperboyError(
+      'usage',
+      '--restore puts a whole list into an empty one as it is: --overwrite and --resubscribe do not apply',
+    );
+  }
   const content = await readImportFile(file);
+  if (flags.restore) {
+    await runRestore(content, label, flags);
+    return;
+  }
   await withStore(flags, async ({ store, topics }) => {
     const parsed = parseImportFile(
       content,
@@ -321,17 +332,41 @@ export async function runImport(file: string, flags: ImportFlags): Promise<void>
     ]);
     if (parsed.skippedSuppressions > 0) {
       process.stderr.write(
-        `paperboy: ${label}: ${parsed.skippedSuppressions} hashed suppression(s) (purged addresses) not imported\n`,
+        `paperboy: ${label}: ${parsed.skippedSuppressions} hashed suppression(s) (purged addresses) not imported; --restore moves a whole list, hashes included, into an empty one\n`,
       );
     }
+  });
+}
+
+/** import --restore: the whole file, as it is, into an empty store. */
+async function runRestore(content: string, label: string, flags: ImportFlags): Promise<void> {
+  await withStore(flags, async ({ wholeList, topics, label: storeLabel }) => {
+    const data = parseRestoreFile(
+      content,
+      label,
+      topics.map((topic) => topic.id),
+    );
+    const restored = await wholeList.restoreWholeList(data);
+    const statuses = SUBSCRIBER_STATUSES.map(
+      (status) =>
+        `${data.subscribers.filter((subscriber) => subscriber.status === status).length} ${status}`,
+    );
+    print([
+      `${label}: restored ${restored.subscribers} subscriber(s) (${statuses.join(', ')}) and ${restored.suppressions} hashed suppression(s) into ${storeLabel}, with their ids and timestamps`,
+    ]);
   });
 }
 
 // ---- export ----
 
 export async function runExport(flags: StoreFlags & { format: ExportFormat }) {
-  await withStore(flags, async ({ store }) => {
-    process.stdout.write(formatExport(await store.list(), flags.format));
+  await withStore(flags, async ({ store, wholeList }) => {
+    if (flags.format === 'json') {
+      const { subscribers, suppressions } = await wholeList.readWholeList();
+      process.stdout.write(formatExport(subscribers, 'json', suppressions));
+    } else {
+      process.stdout.write(formatExport(await store.list(), flags.format));
+    }
   });
 }
 
@@ -341,13 +376,17 @@ const FILE_HELP = `
 The subscriber file is subscribers.json in the working directory, or the config's
 "subscribers", or --subscribers FILE. It is plain JSON, sorted by email, safe to edit by hand
 (subscribers.example.json shows every field); every command validates it first and never
-overwrites a broken file. Changes are locked and atomic: several paperboys may run at once.`;
+overwrites a broken file. Changes are locked and atomic: several paperboys may run at once.
+
+With DATABASE_URL=postgres://... set, the list is in PostgreSQL instead (run "paperboy db
+migrate" once), and --subscribers is an error. Move a list there with "paperboy subscribers
+import subscribers.json --restore", and back with "paperboy subscribers export".`;
 
 function storeOptions(command: Command): Command {
   return command
     .option(
       '--subscribers <file>',
-      'the subscriber file (default: the config\'s "subscribers", else ./subscribers.json)',
+      'the subscriber file (default: the config\'s "subscribers", else ./subscribers.json; not with DATABASE_URL)',
     )
     .option('--config <file>', 'config file (default: $PAPERBOY_CONFIG or ./paperboy.config.json)');
 }
@@ -480,11 +519,15 @@ export function registerSubscribersCommand(program: Command): void {
       .option(
         '--resubscribe',
         're-activate unsubscribed, bounced or purged addresses (only if they asked to come back)',
+      )
+      .option(
+        '--restore',
+        'put a whole subscriber file (as export writes it) into an empty list as it is: ids, timestamps, hashed suppressions',
       ),
   )
     .addHelpText(
       'after',
-      `${examples('paperboy subscribers import people.csv', 'paperboy subscribers export > backup.json && paperboy subscribers import backup.json --subscribers other.json')}
+      `${examples('paperboy subscribers import people.csv', 'paperboy subscribers export > backup.json && paperboy subscribers import backup.json --subscribers other.json', 'DATABASE_URL=postgres://... paperboy subscribers import subscribers.json --restore')}
 
 JSON: the subscriber file's format ({ "subscribers": [ ... ] }, as "export" writes it), or a
 list of entries; ids and timestamps in it are ignored, a status other than active is kept (an
@@ -499,7 +542,12 @@ keywords "tool use, -survey", frequency "weekly:monday".
   grace@example.org,,"llm, agents"
 
 The whole file is checked first (every problem with its line); nothing is imported if any
-entry is bad. Addresses already on the list are left as they are unless --overwrite.`,
+entry is bad. Addresses already on the list are left as they are unless --overwrite.
+
+--restore moves a whole list: the file is our subscriber file (subscribers.json, or an export),
+and every record keeps its id (so the links already mailed keep working), its timestamps and its
+status, and every hashed suppression of a purged address is kept. Only into an empty list (a
+fresh database, or a file that does not exist yet); all or nothing.`,
     )
     .action((file: string, flags: ImportFlags) => runImport(file, flags));
 
@@ -513,7 +561,7 @@ entry is bad. Addresses already on the list are left as they are unless --overwr
   )
     .addHelpText(
       'after',
-      `${examples('paperboy subscribers export > backup.json', 'paperboy subscribers export --format csv > subscribers.csv')}\n\nBoth read back with "paperboy subscribers import". In CSV, a cell starting with = + - or @\nis written with a leading ' so spreadsheets do not run it as a formula; import removes it.`,
+      `${examples('paperboy subscribers export > backup.json', 'paperboy subscribers export --format csv > subscribers.csv')}\n\nBoth read back with "paperboy subscribers import". JSON is the subscriber file itself, with the\nhashed suppressions of purged addresses: "import --restore" puts it back as it is, and it can be\nused as subscribers.json. In CSV, a cell starting with = + - or @ is written with a leading '\nso spreadsheets do not run it as a formula; import removes it.`,
     )
     .action((flags) => runExport(flags));
 

@@ -55,6 +55,8 @@ export async function openDatabase(
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.name ?? 'paperboy',
+    // Idle connections do not keep the process alive: a command that is done exits at once.
+    allowExitOnIdle: true,
   });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', () => {});

@@ -6,7 +6,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
 import { PaperboyError } from '../errors.js';
 import type { Database } from './database.js';
 
@@ -48,6 +47,9 @@ export interface MigrateOptions {
  */
 export async function migrate(url: string, options: MigrateOptions = {}): Promise<string[]> {
   const log = options.log ?? (() => {});
+  // Loaded here, not at the top: every command checks the schema, only this one migrates, and
+  // node-pg-migrate takes a noticeable part of a second to load.
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl: url,
     // Only the .sql files: the folder also holds its README.

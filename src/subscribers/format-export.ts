@@ -1,8 +1,14 @@
-// `paperboy subscribers export`: every subscriber as JSON (the subscriber file's format, which
-// `import` reads back) or CSV (one row per subscriber, cells in the flags' syntax).
+// `paperboy subscribers export`: every subscriber as JSON (the subscriber file, hashed
+// suppressions included, which `import` reads back) or CSV (one row per subscriber, cells in the
+// flags' syntax).
 import { stringify } from 'csv-stringify/sync';
 import { formatJson } from '../stores/format-json.js';
-import { SUBSCRIBER_FILE_VERSION, toFileRecord } from '../stores/subscriber-file.js';
+import {
+  SUBSCRIBER_FILE_VERSION,
+  serializeSubscriberFile,
+  toFileRecord,
+} from '../stores/subscriber-file.js';
+import type { Suppression } from '../stores/subscriber-schema.js';
 import type { Subscriber } from '../types.js';
 import { CSV_COLUMNS } from './parse-import.js';
 import { formatFrequency, formatKeywordList, formatTopicList } from './settings-text.js';
@@ -27,11 +33,23 @@ function csvRow(subscriber: Subscriber): Record<(typeof CSV_COLUMNS)[number], st
 }
 
 /**
- * The subscribers (all statuses, so a suppression moves with the list) in `format`. Hashed
- * suppressions are not exported: they are not people, and another list could not use them.
+ * The subscribers (all statuses, so a suppression moves with the list) in `format`. JSON given
+ * the hashed `suppressions` too is the subscriber file itself, byte for byte as the JSON store
+ * writes it, which `import --restore` puts back as it is; without them it is the people only.
+ * CSV has no place for the hashes: a row is a person.
  */
-export function formatExport(subscribers: readonly Subscriber[], format: ExportFormat): string {
+export function formatExport(
+  subscribers: readonly Subscriber[],
+  format: ExportFormat,
+  suppressions?: readonly Suppression[],
+): string {
   if (format === 'json') {
+    if (suppressions) {
+      return serializeSubscriberFile({
+        subscribers: [...subscribers],
+        suppressions: [...suppressions],
+      });
+    }
     return formatJson({
       version: SUBSCRIBER_FILE_VERSION,
       subscribers: subscribers.map(toFileRecord),

@@ -6,6 +6,7 @@ import { PaperboyError } from '../errors.js';
 import { parseJsonText } from '../sources/parse-json-text.js';
 import { invalidEntriesError, type LocateEntry, validateEntries } from '../stores/check-input.js';
 import { createJsonLineFinder, type Problem } from '../stores/problems.js';
+import { readSubscriberFile, type SubscriberFileData } from '../stores/subscriber-file.js';
 import type { ValidEntry } from '../stores/subscriber-schema.js';
 import { suggestClosest } from '../topics/suggest.js';
 import {
@@ -239,4 +240,34 @@ export function parseImportFile(
   return looksLikeJson(text)
     ? parseJsonImport(text, label, topicIds)
     : parseCsvImport(text, label, topicIds);
+}
+
+/**
+ * Reads a file for `import --restore`: our subscriber file as it is (as `export` writes it, or
+ * subscribers.json itself), ids, timestamps and hashed suppressions included, checked as a
+ * subscriber file is on load. Throws PaperboyError('invalidInput') naming every problem.
+ */
+export function parseRestoreFile(
+  text: string,
+  label: string,
+  topicIds: readonly string[],
+): SubscriberFileData {
+  const json = text.replace(/^\uFEFF/, '');
+  if (json.trim() === '') {
+    throw new PaperboyError('invalidInput', `${label}: empty file: no subscribers`);
+  }
+  if (!/^\s*\{/.test(json)) {
+    throw new PaperboyError(
+      'invalidInput',
+      `${label}: --restore reads a subscriber file ({ "subscribers": [...], "suppressions": [...] }, as "export" writes it)`,
+      { hint: 'a list of entries or CSV is imported without --restore' },
+    );
+  }
+  try {
+    return readSubscriberFile(json, label, topicIds);
+  } catch (error) {
+    if (!(error instanceof PaperboyError)) throw error;
+    // The file's problems, as for a broken subscriber file, but an input's exit code.
+    throw new PaperboyError('invalidInput', error.message, { hint: error.hint });
+  }
 }

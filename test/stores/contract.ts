@@ -82,6 +82,70 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await store.setStatus(ada.id, 'unsubscribed');
         expect(await store.changeToken()).not.toBe(updated);
       });
+
+      it('moves with every kind of change, and not with reads, calls that change nothing, or failed calls', async () => {
+        let token = await store.changeToken();
+        /** Whether the token moved during `call`. */
+        const moved = async (call: Promise<unknown>) => {
+          await call;
+          const next = await store.changeToken();
+          const result = next !== token;
+          token = next;
+          tick();
+          return result;
+        };
+        const changes = {
+          add: () => store.add({ email: 'ada@example.org', topics: ['graphs'] }),
+          'add another': () => store.add({ email: 'bob@example.org', topics: ['llm'] }),
+          update: () => store.update('ada@example.org', { topics: ['rl'] }),
+          'function patch': () => store.update('ada@example.org', () => ({ maxPapers: 3 })),
+          setStatus: () => store.setStatus('bob@example.org', 'bounced'),
+          remove: () => store.remove('ada@example.org'),
+          resubscribe: () =>
+            store.add({ email: 'ada@example.org', topics: ['llm'] }, { resubscribe: true }),
+          purge: () => store.remove('ada@example.org', { purge: true }),
+          'import a new address': () =>
+            store.import([{ email: 'carl@example.org', topics: ['llm'] }]),
+          'import, overwrite': () =>
+            store.import([{ email: 'carl@example.org', topics: ['rl'] }], { overwrite: true }),
+          'import, resubscribe a purged address': () =>
+            store.import([{ email: 'ada@example.org', topics: ['llm'] }], { resubscribe: true }),
+        };
+        for (const [name, call] of Object.entries(changes)) {
+          expect(await moved(call()), name).toBe(true);
+        }
+        const noChanges = {
+          list: () => store.list({ topic: 'llm' }),
+          get: () => store.get('ada@example.org'),
+          isSuppressed: () => store.isSuppressed('bob@example.org'),
+          'update to the same settings': () => store.update('carl@example.org', { topics: ['rl'] }),
+          'the same status': () => store.setStatus('bob@example.org', 'bounced'),
+          'remove a bounced address': () => store.remove('bob@example.org'),
+          'import an address already there': () =>
+            store.import([{ email: 'carl@example.org', topics: ['graphs'] }]),
+          'import a suppressed address': () =>
+            store.import([{ email: 'bob@example.org', topics: ['rl'] }], { overwrite: true }),
+        };
+        for (const [name, call] of Object.entries(noChanges)) {
+          expect(await moved(call()), name).toBe(false);
+        }
+        await expectError(store.add({ email: 'carl@example.org', topics: ['llm'] }), 'conflict');
+        await expectError(
+          store.update('carl@example.org', () => {
+            throw new PaperboyError('usage', 'refused by the caller');
+          }),
+          'usage',
+        );
+        await expectError(
+          store.import([
+            { email: 'dan@example.org', topics: ['llm'] },
+            { email: 'not-an-address', topics: ['llm'] },
+          ]),
+          'invalidInput',
+        );
+        await expectError(store.remove('nobody@example.org'), 'conflict');
+        expect(await store.changeToken()).toBe(token);
+      });
     });
 
     describe('add', () => {
@@ -218,6 +282,35 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         ]);
         expect(emails(await store.list({ status: 'bounced' }))).toEqual(['carl@example.org']);
         expect(await store.list({ topic: 'robotics', status: 'unsubscribed' })).toEqual([]);
+      });
+
+      it('sorts by the lower-cased address in byte order: punctuation and digits count', async () => {
+        const emails = [
+          'b@example.org',
+          'A_b@example.org',
+          'a.b@example.org',
+          'AB@example.org',
+          'a-b@example.org',
+          'a+b@example.org',
+          'a@example.org',
+          'Z@example.org',
+          '_@example.org',
+          '1@example.org',
+        ];
+        await store.import(emails.map((email) => ({ email, topics: ['llm'] })));
+        // Not a language's collation, which would skip the punctuation (a.b next to ab).
+        expect((await store.list()).map((subscriber) => subscriber.email)).toEqual([
+          '1@example.org',
+          '_@example.org',
+          'a+b@example.org',
+          'a-b@example.org',
+          'a.b@example.org',
+          'a@example.org',
+          'A_b@example.org',
+          'AB@example.org',
+          'b@example.org',
+          'Z@example.org',
+        ]);
       });
     });
 
