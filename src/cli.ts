@@ -52,6 +52,14 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || count < 1 || count > 100) {
+    throw new InvalidArgumentError('expected a whole number from 1 to 100');
+  }
+  return count;
+}
+
 export function createProgram(): Command {
   const program = new Command('paperboy')
     .description(
@@ -203,6 +211,10 @@ ${SOURCE_ARGUMENT_HELP}`,
     )
     .option('--only <email>', 'send only to this subscriber (as the plan has them)')
     .option('--force', 'send again to subscribers the ledger has as sent')
+    .option(
+      '--enqueue-only',
+      'with DATABASE_URL: plan and queue the issue, and leave the sending to "paperboy worker"',
+    )
     .addHelpText(
       'after',
       `
@@ -219,6 +231,13 @@ are retried with backoff; permanent ones (5xx) are not, and count toward marking
 bounced (delivery.hardBounceLimit, softBounceLimit; counts in <dataDir>/bounces.json). Ctrl-C
 finishes the messages in flight, records everything and prints the summary; a second Ctrl-C quits
 at once.
+
+With DATABASE_URL (PostgreSQL; run "paperboy db migrate" first) the subscribers, the plan and
+the ledger are in the database: send plans the issue, saves one delivery row per subscriber and
+queues the deliveries still to send as jobs (delivery.batchSize recipients of one segment each),
+then works the queue in this process until it is empty (as one "paperboy worker"; other workers
+may help). --enqueue-only stops after queueing. Running it again queues only what is not sent.
+--only and --force are not available with DATABASE_URL yet.
 
 Environment: SMTP_URL; PAPERBOY_SECRET signs the unsubscribe and preference links (key rotation:
 "k2:new,k1:old"; without it the outbox keeps a local one in <dataDir>/secret); PAPERBOY_BASE_URL
@@ -242,6 +261,15 @@ Examples:
 ${SOURCE_ARGUMENT_HELP}`,
     )
     .action(async (source: string, flags) => {
+      if (flags.enqueueOnly && !process.env.DATABASE_URL?.trim()) {
+        throw new PaperboyError(
+          'usage',
+          '--enqueue-only needs DATABASE_URL: the queue is in PostgreSQL',
+          {
+            hint: 'set DATABASE_URL=postgres://..., or leave out --enqueue-only to send from the local files',
+          },
+        );
+      }
       // Loaded on use, like preview: MJML and nodemailer would slow every other command's start.
       const { runSend } = await import('./commands/send.js');
       await runSend(source, flags);
@@ -272,6 +300,12 @@ logs the next run times and, if today's time has passed (the process was down), 
 once. Days without papers (weekends, holidays) are logged and skipped; when fetching fails after
 its retries, the run tries again later (1, 2, 4 min) and then waits for the next time.
 
+With DATABASE_URL (PostgreSQL) every instance serves the web pages from the database, and each
+scheduled time is run by exactly one of any number of instances (node-cron's distributed mode; a
+row per fire in the database elects it; the others log run.skipped, reason not-elected). That
+run plans the issue and queues it; "paperboy worker" processes send it (serve sends nothing
+itself). "paperboy status" shows how far it got.
+
 Logs go to stdout, one line per event: JSON unless stdout is a terminal.
 SIGTERM or SIGINT stops the schedule, lets a run in flight finish its messages in flight and
 write the ledger, closes the server and exits 0; a second signal stops at once (exit 130).
@@ -284,6 +318,77 @@ Example:
       // Loaded on use, like send: node-cron, the web app and nodemailer stay out of other commands.
       const { runServe } = await import('./commands/serve.js');
       await runServe(flags);
+    });
+
+  program
+    .command('worker')
+    .description(
+      'send what the queue holds (DATABASE_URL): run one or more on any number of machines',
+    )
+    .option(
+      '--concurrency <n>',
+      'jobs worked at once, each one message at a time: messages in flight and SMTP connections (default: delivery.concurrency, 5)',
+      parseCount,
+    )
+    .option('--config <file>', 'config file (default: $PAPERBOY_CONFIG or ./paperboy.config.json)')
+    .addHelpText(
+      'after',
+      `
+Needs DATABASE_URL (PostgreSQL, migrated with "paperboy db migrate"). Issues are planned and
+queued by "paperboy send" or by the schedule of "paperboy serve"; workers send them. Each job is a
+batch of up to delivery.batchSize (200) recipients of one segment: the worker renders the segment
+(once per worker, then kept), claims the batch's deliveries in the ledger, checks each address is
+still subscribed right before its message, and sends through SMTP_URL (without it: the outbox
+folder of this machine). delivery.rateLimit per delivery.rateDelta ms holds across all workers.
+
+Failures: a permanent one (5xx) is recorded and strikes the address; transient ones are retried by
+the job's next try, after a backoff (delivery.retries tries, from delivery.backoffMs, doubling);
+a job whose tries all fail goes to the dead-letter queue ("paperboy status" counts them; running
+"paperboy send" again queues its recipients anew). A worker that dies (SIGKILL, a lost machine)
+leaves its jobs to another after delivery.jobTimeoutSeconds (600): only the messages it had in
+flight (at most --concurrency) may be sent twice, and a sent delivery never is.
+
+Logs go to stdout, one JSON line per event (worker.started, batch.done, batch.retry...).
+SIGTERM or SIGINT: no new job, the messages in flight finish, the rest of each batch is queued
+again, exit 0; a second signal stops at once (exit 130).
+Environment: DATABASE_URL, SMTP_URL, PAPERBOY_SECRET, PAPERBOY_BASE_URL.
+
+Example:
+  DATABASE_URL=postgres://paperboy@db/paperboy SMTP_URL=smtps://... PAPERBOY_SECRET=... \\
+    paperboy worker --concurrency 10`,
+    )
+    .action(async (flags) => {
+      const { runWorker } = await import('./commands/worker.js');
+      await runWorker(flags);
+    });
+
+  program
+    .command('status')
+    .description(
+      "where an issue's sending stands (DATABASE_URL): planned, sent, failed, skipped, pending",
+    )
+    .option('--date <YYYY-MM-DD>', 'the issue (default: the latest planned)')
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText(
+      'after',
+      `
+Needs DATABASE_URL. Counts the issue's deliveries, in total and per segment, from any machine:
+  planned      recipients the plan sends the issue to
+  sent         accepted by the SMTP server (or written to the outbox)
+  failed       the last attempt failed: permanent (5xx, the address got a strike) or to retry
+  skipped      found unsubscribed, bounced or removed right before sending
+  pending      not sent yet (claimed: in a worker's batch now)
+  not planned  subscribers the plan left out, by reason (weekly-not-today, nothing-matched...)
+and the queue's jobs: waiting, active, dead-lettered.
+planned = sent + failed + skipped + pending.
+
+Examples:
+  paperboy status
+  paperboy status --date 2025-10-31 --json`,
+    )
+    .action(async (flags) => {
+      const { runStatus } = await import('./commands/status.js');
+      await runStatus(flags);
     });
 
   registerSubscribersCommand(program);

@@ -81,6 +81,13 @@ const configSchema = z.strictObject({
       /** Pause the run when this share of attempts fails (after `pauseMinAttempts`). */
       pauseFailureRate: z.number().min(0).max(1).default(0.2),
       pauseMinAttempts: z.int().min(1).default(20),
+      /** With DATABASE_URL: recipients per queued job (one segment's, claimed and sent together). */
+      batchSize: z.int().min(1).max(1000).default(200),
+      /**
+       * With DATABASE_URL: how long a worker may hold a job. A job held longer (its worker died)
+       * is given to another worker; a worker stops a job a little before, and queues the rest.
+       */
+      jobTimeoutSeconds: z.int().min(10).max(86_399).default(600),
       /** A mailto: target added to List-Unsubscribe, e.g. unsubscribe@example.org. */
       unsubscribeMailto: z.email().optional(),
       /** DKIM signing (nodemailer): the key file, selector and domain. */

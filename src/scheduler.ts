@@ -1,7 +1,11 @@
 // When `paperboy serve` sends: the node-cron schedule from the config (explicit time zone,
 // noOverlap), its next run times, and whether today's run was missed. The scheduler keeps no state
 // of its own: what was sent is in the ledger, and every run asks it.
-import cron, { type ScheduledTask } from 'node-cron';
+//
+// With many instances on one schedule (DATABASE_URL), node-cron's distributed mode asks a run
+// coordinator at every fire whether this instance runs it: exactly one does (the coordinator is
+// src/distributed/run-coordinator.ts, a row per fire in PostgreSQL), the others skip it.
+import cron, { type RunCoordinator, type ScheduledTask, type SkipReason } from 'node-cron';
 import { PaperboyError } from './errors.js';
 
 export const SCHEDULE_TASK_NAME = 'paperboy-send';
@@ -76,17 +80,52 @@ export interface Schedule {
   stop(): Promise<void>;
 }
 
-/** Starts the daily schedule: `tick` runs at every matching time, never two at once. */
+/**
+ * How long a fire is held by the instance running it: if that instance dies before finishing,
+ * another may take the fire over after this (its catch-up at start asks for the same fire).
+ */
+export const FIRE_LEASE_MS = 10 * 60_000;
+
+/** The coordinator's key of a fire: the one node-cron uses (task name and scheduled time). */
+export function fireKey(slot: Date): string {
+  return `${SCHEDULE_TASK_NAME}:${slot.toISOString()}`;
+}
+
+export interface ScheduleOptions {
+  /** Several instances share the schedule: each fire runs on the one this coordinator elects. */
+  coordinator?: RunCoordinator;
+  /** A fire this instance does not run: another was elected, or the coordinator failed. */
+  onSkipped?(slot: Date, reason: SkipReason): void;
+}
+
+/**
+ * Starts the daily schedule: `tick` runs at every matching time (`slot`), never two at once, and
+ * with a coordinator on one instance only.
+ */
 export function startSchedule(
   expression: string,
   timezone: string,
-  tick: () => Promise<void>,
+  tick: (slot: Date) => Promise<void>,
+  options: ScheduleOptions = {},
 ): Schedule {
-  const task = cron.schedule(expression, tick, {
+  const task = cron.schedule(expression, (context) => tick(context.date), {
     name: SCHEDULE_TASK_NAME,
     timezone,
     noOverlap: true,
+    ...(options.coordinator
+      ? {
+          distributed: true,
+          runCoordinator: options.coordinator,
+          distributedLease: FIRE_LEASE_MS,
+        }
+      : {}),
   });
+  if (options.onSkipped) {
+    const onSkipped = options.onSkipped;
+    task.on('execution:skipped', (context) =>
+      onSkipped(context.date, context.reason ?? 'not-elected'),
+    );
+  }
   return {
     task,
     async stop() {

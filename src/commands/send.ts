@@ -256,6 +256,11 @@ export async function sendIssue(
   env: NodeJS.ProcessEnv = process.env,
   io: SendIo = {},
 ): Promise<SendOutcome> {
+  if (env.DATABASE_URL?.trim()) {
+    // Everything is in PostgreSQL: plan, queue, and work the queue (src/distributed/).
+    const { sendThroughQueue } = await import('../distributed/send-through-queue.js');
+    return sendThroughQueue(source, flags, env, io);
+  }
   const notice = io.notice ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
   const context = loadContext(flags.config);

@@ -2,26 +2,45 @@
 // web archive, health checks) and the daily send on the node-cron schedule from the config. Each
 // run is exactly `paperboy send <schedule.source>`; what was sent is in the ledger, so a run for
 // an issue already sent does nothing and a run after a crash resumes. Logs: one line per event.
+//
+// With DATABASE_URL any number of instances may run (behind one proxy): each answers the web
+// endpoints from the database; each scheduled fire runs on exactly one of them (node-cron's
+// distributed mode, src/distributed/run-coordinator.ts), and a run plans the issue and queues it
+// for `paperboy worker` processes instead of sending it.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdaptorServer } from '@hono/node-server';
+import { type Database, describeDatabaseUrl } from '../db/database.js';
 import type { DeliveryProgress } from '../delivery/deliver-issue.js';
 import { loadDkimOptions } from '../delivery/dkim-options.js';
 import { resolveKeyring } from '../delivery/link-keyring.js';
 import { describeSmtpUrl } from '../delivery/smtp-transport.js';
+import {
+  connectDatabase,
+  openStoreOn,
+  refuseSubscribersFlag,
+  usesDatabase,
+} from '../distributed/connect.js';
+import { type EnqueueInput, enqueueIssue } from '../distributed/enqueue-issue.js';
+import { instanceName } from '../distributed/instance.js';
+import { openQueue, type Queue } from '../distributed/queue.js';
+import { createPgRunCoordinator } from '../distributed/run-coordinator.js';
 import { ExitCode, PaperboyError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import {
   checkCronExpression,
+  FIRE_LEASE_MS,
+  fireKey,
   lastRunToday,
   nextRunTimes,
   type Schedule,
   startSchedule,
 } from '../scheduler.js';
+import type { SubscriberStore } from '../stores/types.js';
 import { createWebApp } from '../web/app.js';
 import { listen, urlHost } from '../web/listen.js';
-import { loadContext, openSubscriberStore } from './context.js';
+import { type Context, loadContext, openSubscriberStore } from './context.js';
 import { checkSendable, sendIssue } from './send.js';
 
 export const DEFAULT_SERVE_HOST = '127.0.0.1';
@@ -73,75 +92,127 @@ function progressLogger(log: Logger, run: number): (p: DeliveryProgress) => void
 
 export interface Runner {
   /** Runs the send once, unless one is running (then says so and returns). Never throws. */
-  run(reason: 'scheduled' | 'catch-up'): Promise<void>;
+  run(reason: 'scheduled' | 'catch-up', scheduledAt?: Date): Promise<void>;
   /** Stops new messages; resolves when the run in flight (if any) has finished and closed its ledger. */
   stop(signal: string): Promise<void>;
 }
 
-export function createRunner(
+/**
+ * One attempt of a run: does it and logs how it went; throws what stopped it (a fetch failure is
+ * retried by the runner).
+ */
+export type RunAttempt = (run: number, signal: AbortSignal, started: number) => Promise<void>;
+
+/** Without a database: a run is exactly `paperboy send <source>`, in this process. */
+export function sendAttempt(
   source: string,
   flags: ServeFlags,
   env: NodeJS.ProcessEnv,
   log: Logger,
+): RunAttempt {
+  return async (run, signal, started) => {
+    const outcome = await sendIssue(
+      source,
+      { config: flags.config, subscribers: flags.subscribers },
+      env,
+      {
+        notice: (line) => {
+          const warning = /^warning: /.test(line);
+          const message = line.replace(/^(paperboy|warning): /, '');
+          if (warning) log.warn('send.warning', { run, message });
+          else log.info('send.notice', { run, message });
+        },
+        onProgress: progressLogger(log, run),
+        summary: () => {},
+        signal,
+        skipWithoutPapers: true,
+      },
+    );
+    const ms = Math.round(performance.now() - started);
+    if (outcome.kind !== 'delivered') {
+      log.info('run.skipped', { run, date: outcome.date, reason: 'no papers', ms });
+      return;
+    }
+    const { report, error } = outcome;
+    const fields = {
+      run,
+      date: outcome.date,
+      sent: report.sent,
+      alreadySent: report.alreadySent,
+      failed: report.failed,
+      skipped: Object.values(report.skipped).reduce((sum, n) => sum + n, 0),
+      notAttempted: report.notAttempted,
+      ledger: outcome.ledgerPath,
+      ms,
+    };
+    if (error) {
+      const kind = error instanceof PaperboyError ? error.kind : 'bug';
+      log.error('run.incomplete', { ...fields, outcome: kind, error });
+    } else if (report.pending === 0) {
+      log.info('run.finished', { ...fields, outcome: 'nothing to send' });
+    } else {
+      log.info('run.finished', { ...fields, outcome: 'sent' });
+    }
+  };
+}
+
+/** With DATABASE_URL: a run plans the issue and queues it; `paperboy worker` processes send it. */
+export function enqueueAttempt(
+  source: string,
+  input: Omit<EnqueueInput, 'source' | 'flags' | 'skipWithoutPapers'>,
+  flags: ServeFlags,
+  log: Logger,
+): RunAttempt {
+  return async (run, _signal, started) => {
+    const outcome = await enqueueIssue({
+      ...input,
+      source,
+      flags: { config: flags.config },
+      skipWithoutPapers: true,
+    });
+    const ms = Math.round(performance.now() - started);
+    if (outcome.kind === 'no-papers') {
+      log.info('run.skipped', { run, date: outcome.date, reason: 'no papers', ms });
+      return;
+    }
+    log.info('run.finished', {
+      run,
+      date: outcome.date,
+      outcome: outcome.queued === 0 ? 'nothing to send' : 'queued',
+      planned: outcome.plan.totals.recipients,
+      queued: outcome.queued,
+      jobs: outcome.jobs,
+      skipped: outcome.plan.totals.skipped,
+      revision: outcome.revision,
+      ms,
+    });
+  };
+}
+
+export function createRunner(
+  source: string,
+  attempt: RunAttempt,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+  instance: string,
 ): Runner {
   const shutdown = new AbortController();
   let current: Promise<void> | null = null;
   let runs = 0;
   const firstRetryMs = Number(env.PAPERBOY_RUN_RETRY_MS) || RUN_RETRY_MS;
 
-  async function once(run: number, reason: string): Promise<void> {
+  async function once(run: number, reason: string, scheduledAt: Date | undefined): Promise<void> {
     const started = performance.now();
-    log.info('run.started', { run, reason, source });
-    for (let attempt = 1; ; attempt++) {
+    log.info('run.started', { run, reason, source, instance, scheduledAt });
+    for (let tries = 1; ; tries++) {
       try {
-        const outcome = await sendIssue(
-          source,
-          { config: flags.config, subscribers: flags.subscribers },
-          env,
-          {
-            notice: (line) => {
-              const warning = /^warning: /.test(line);
-              const message = line.replace(/^(paperboy|warning): /, '');
-              if (warning) log.warn('send.warning', { run, message });
-              else log.info('send.notice', { run, message });
-            },
-            onProgress: progressLogger(log, run),
-            summary: () => {},
-            signal: shutdown.signal,
-            skipWithoutPapers: true,
-          },
-        );
-        const ms = Math.round(performance.now() - started);
-        if (outcome.kind !== 'delivered') {
-          log.info('run.skipped', { run, date: outcome.date, reason: 'no papers', ms });
-          return;
-        }
-        const { report, error } = outcome;
-        const fields = {
-          run,
-          date: outcome.date,
-          sent: report.sent,
-          alreadySent: report.alreadySent,
-          failed: report.failed,
-          skipped: Object.values(report.skipped).reduce((sum, n) => sum + n, 0),
-          notAttempted: report.notAttempted,
-          ledger: outcome.ledgerPath,
-          ms,
-        };
-        if (error) {
-          const kind = error instanceof PaperboyError ? error.kind : 'bug';
-          log.error('run.incomplete', { ...fields, outcome: kind, error });
-        } else if (report.pending === 0) {
-          log.info('run.finished', { ...fields, outcome: 'nothing to send' });
-        } else {
-          log.info('run.finished', { ...fields, outcome: 'sent' });
-        }
+        await attempt(run, shutdown.signal, started);
         return;
       } catch (error) {
         const fetchFailed = error instanceof PaperboyError && error.kind === 'unreadable';
-        if (fetchFailed && attempt <= RUN_RETRIES && !shutdown.signal.aborted) {
-          const delayMs = firstRetryMs * 2 ** (attempt - 1);
-          log.warn('fetch.failed', { run, attempt, retryInMs: delayMs, error });
+        if (fetchFailed && tries <= RUN_RETRIES && !shutdown.signal.aborted) {
+          const delayMs = firstRetryMs * 2 ** (tries - 1);
+          log.warn('fetch.failed', { run, attempt: tries, retryInMs: delayMs, error });
           try {
             await sleep(delayMs, undefined, { signal: shutdown.signal });
           } catch {
@@ -163,14 +234,14 @@ export function createRunner(
   }
 
   return {
-    async run(reason) {
+    async run(reason, scheduledAt) {
       if (shutdown.signal.aborted) return;
       if (current) {
         log.warn('run.overlap', { reason, detail: 'a run is still going; this one is skipped' });
         return;
       }
       const run = ++runs;
-      current = once(run, reason).finally(() => {
+      current = once(run, reason, scheduledAt).finally(() => {
         current = null;
       });
       await current;
@@ -178,6 +249,52 @@ export function createRunner(
     async stop(signal) {
       shutdown.abort(signal);
       await current;
+    },
+  };
+}
+
+interface OpenedStores {
+  store: SubscriberStore;
+  /** How the subscribers' place is named in the logs. */
+  label: string;
+  /** With DATABASE_URL: the pool and the queue runs put the issue on. */
+  distributed: { db: Database; queue: Queue } | null;
+  close(): Promise<void>;
+}
+
+/** The subscriber file, or with DATABASE_URL the database (checked first) and the send queue. */
+async function openStores(
+  context: Context,
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): Promise<OpenedStores> {
+  if (!usesDatabase(env)) {
+    const { store, label } = openSubscriberStore(context, flags.subscribers, env);
+    return { store, label, distributed: null, close: () => store.close() };
+  }
+  refuseSubscribersFlag(context, flags.subscribers, env);
+  const { url, db } = await connectDatabase(env, { name: 'paperboy-serve', max: 6 });
+  const store = openStoreOn(db, context);
+  let queue: Queue;
+  try {
+    queue = await openQueue(db, {
+      supervise: false,
+      jobTimeoutSeconds: context.config.delivery.jobTimeoutSeconds,
+      onError: (error) => log.error('queue.error', { error }),
+    });
+  } catch (error) {
+    await db.end();
+    throw error;
+  }
+  return {
+    store,
+    label: describeDatabaseUrl(url),
+    distributed: { db, queue },
+    async close() {
+      await queue.close();
+      await store.close();
+      await db.end();
     },
   };
 }
@@ -201,38 +318,91 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
   }
   const { keyring, warning } = await resolveKeyring(kind, config.dataDir, env);
   if (warning) log.warn('config.warning', { message: warning });
-  const { store, label } = openSubscriberStore(context, flags.subscribers);
-  const app = createWebApp({
-    config,
-    topics: context.topics,
-    store,
-    keyring,
-    dataDir: config.dataDir,
-    baseUrl: config.baseUrl,
-    log: ({ event, ...fields }) => log.info(`web.${String(event ?? 'event')}`, fields),
-  });
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-  await listen(server, host, port);
+  const instance = instanceName();
+  const opened = await openStores(context, flags, env, log);
+  const { store, label, distributed } = opened;
+  let server: Server;
+  try {
+    const app = createWebApp({
+      config,
+      topics: context.topics,
+      store,
+      keyring,
+      dataDir: config.dataDir,
+      baseUrl: config.baseUrl,
+      log: ({ event, ...fields }) => log.info(`web.${String(event ?? 'event')}`, fields),
+    });
+    server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
+    await listen(server, host, port);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
   const bound = (server.address() as AddressInfo).port;
 
-  const runner = createRunner(source, flags, env, log);
-  const schedule: Schedule = startSchedule(expression, timezone, () => runner.run('scheduled'));
+  const attempt = distributed
+    ? enqueueAttempt(
+        source,
+        { db: distributed.db, queue: distributed.queue, store, context, plannedBy: instance },
+        flags,
+        log,
+      )
+    : sendAttempt(source, flags, env, log);
+  const runner = createRunner(source, attempt, env, log, instance);
+  // With a database, each fire runs on the one instance the coordinator elects.
+  const coordinator = distributed ? createPgRunCoordinator(distributed.db, instance) : null;
+  const schedule: Schedule = startSchedule(
+    expression,
+    timezone,
+    (slot) => runner.run('scheduled', slot),
+    coordinator
+      ? {
+          coordinator,
+          onSkipped: (slot, reason) =>
+            log.info('run.skipped', { reason, scheduledAt: slot.toISOString(), instance }),
+        }
+      : {},
+  );
   log.info('serve.started', {
     url: `http://${urlHost(host)}:${bound}/`,
+    instance,
     cron: expression,
     timezone,
     source,
     subscribers: label,
-    transport: kind === 'smtp' ? 'smtp' : 'outbox',
+    transport: distributed ? 'queue (paperboy worker sends)' : kind === 'smtp' ? 'smtp' : 'outbox',
     nextRuns: nextRunTimes(expression, timezone, NEXT_RUNS_SHOWN).map((d) => d.toISOString()),
   });
 
   // The process was down at today's time: run once now; the ledger says what is left to send.
+  // With a database the catch-up asks for that fire like the schedule does: it runs only if no
+  // instance has run it (or the one that took it died before finishing).
   const now = new Date();
   const missed = lastRunToday(expression, timezone, now);
   if (missed && now.getTime() - missed.getTime() >= 1000) {
     log.info('run.catch-up', { scheduledAt: missed.toISOString() });
-    void runner.run('catch-up');
+    void (async () => {
+      if (!coordinator) return runner.run('catch-up', missed);
+      const key = fireKey(missed);
+      let elected: boolean;
+      try {
+        elected = await coordinator.shouldRun(key, FIRE_LEASE_MS);
+      } catch (error) {
+        log.error('run.skipped', { reason: 'coordinator-error', scheduledAt: missed, error });
+        return;
+      }
+      if (!elected) {
+        log.info('run.skipped', { reason: 'not-elected', scheduledAt: missed, instance });
+        return;
+      }
+      try {
+        await runner.run('catch-up', missed);
+      } finally {
+        await Promise.resolve(coordinator.onComplete?.(key)).catch((error: unknown) =>
+          log.error('coordinator.failed', { error: error as Error }),
+        );
+      }
+    })();
   }
 
   await new Promise<void>((resolveStopped) => {
@@ -254,7 +424,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
         await schedule.stop();
         await runner.stop(signal);
         await closeServer(server);
-        await store.close();
+        await opened.close();
         log.info('serve.stopped', { signal });
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -151,7 +151,7 @@ function toField(to: RecipientMessageInput['to']): string | null {
   return line.length <= HEADER_LINE ? line + CRLF : null;
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+const NOT_ASCII = /[\u0080-\uffff]/;
 
 /** Our Message-IDs (<date.subscriber@domain>) need no encoding or folding either. */
 const PLAIN_MESSAGE_ID = /^<[A-Za-z0-9._-]+@[a-z0-9.-]+>$/;

@@ -123,14 +123,27 @@ export interface ServeProcess {
 }
 
 export function startServe(dir: string, env: Record<string, string | undefined>): ServeProcess {
+  return startLogging(['serve', '--port', '0'], dir, env);
+}
+
+/**
+ * The built CLI with `args` as a child process in `dir` whose stdout is JSON log lines (serve,
+ * worker), with the environment's paperboy variables cleared but those in `env`.
+ */
+export function startLogging(
+  args: string[],
+  dir: string,
+  env: Record<string, string | undefined>,
+): ServeProcess {
   const merged: Record<string, string | undefined> = {
     ...process.env,
     PAPERBOY_CONFIG: undefined,
     PAPERBOY_BASE_URL: undefined,
     SMTP_URL: undefined,
+    DATABASE_URL: undefined,
     ...env,
   };
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
     cwd: dir,
     env: Object.fromEntries(
       Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
@@ -172,7 +185,7 @@ export function startServe(dir: string, env: Record<string, string | undefined>)
           resolve(found);
         } else if (child.exitCode !== null || child.signalCode !== null) {
           done();
-          reject(new Error(`serve exited before the log line; stderr: ${stderr}`));
+          reject(new Error(`${args[0]} exited before the log line; stderr: ${stderr}`));
         }
       };
       const timer = setTimeout(() => {

@@ -1,0 +1,116 @@
+// `paperboy worker`: sends what the queue holds (DATABASE_URL), on any number of machines. Each
+// worker takes send jobs (a batch of one segment's recipients), renders each segment once and
+// keeps it, claims the batch in the ledger, sends through SMTP_URL (or this machine's outbox)
+// within the shared rate limit, and records every outcome. Logs: one JSON line per event.
+import { loadDkimOptions } from '../delivery/dkim-options.js';
+import { resolveKeyring } from '../delivery/link-keyring.js';
+import { describeSmtpUrl } from '../delivery/smtp-transport.js';
+import { connectDatabase, openStoreOn } from '../distributed/connect.js';
+import { instanceName } from '../distributed/instance.js';
+import { openQueue } from '../distributed/queue.js';
+import { startWorker } from '../distributed/start-worker.js';
+import { ExitCode } from '../errors.js';
+import { createLogger } from '../log.js';
+import { loadContext } from './context.js';
+import { requireDatabaseUrl } from './db.js';
+import { checkSendable } from './send.js';
+
+export interface WorkerFlags {
+  concurrency?: number;
+  config?: string;
+}
+
+export async function runWorker(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env) {
+  requireDatabaseUrl(env);
+  const log = createLogger();
+  const context = loadContext(flags.config);
+  const { config } = context;
+  const concurrency = flags.concurrency ?? config.delivery.concurrency;
+  const kind = env.SMTP_URL ? 'smtp' : 'outbox';
+  // What would fail every job fails now: a bad SMTP_URL or DKIM key, and with SMTP no postal
+  // address, the placeholder origin or no PAPERBOY_SECRET.
+  if (kind === 'smtp') describeSmtpUrl(env.SMTP_URL as string);
+  loadDkimOptions(config);
+  for (const line of checkSendable(config, config.baseUrl, kind)) {
+    log.warn('config.warning', { message: line.replace(/^warning: /, '') });
+  }
+  const { keyring, warning } = await resolveKeyring(kind, config.dataDir, env);
+  if (warning) log.warn('config.warning', { message: warning });
+
+  const instance = instanceName();
+  const { db } = await connectDatabase(env, { name: 'paperboy-worker', max: concurrency + 4 });
+  const store = openStoreOn(db, context);
+  const closeAll = async () => {
+    await store.close();
+    await db.end();
+  };
+  let queue: Awaited<ReturnType<typeof openQueue>>;
+  let worker: Awaited<ReturnType<typeof startWorker>>;
+  try {
+    queue = await openQueue(db, {
+      supervise: true,
+      jobTimeoutSeconds: config.delivery.jobTimeoutSeconds,
+      onError: (error) => log.error('queue.error', { error }),
+    });
+    try {
+      worker = await startWorker({
+        db,
+        queue,
+        store,
+        context,
+        worker: instance,
+        concurrency,
+        smtpUrl: kind === 'smtp' ? (env.SMTP_URL as string) : null,
+        keyring,
+        log,
+      });
+    } catch (error) {
+      await queue.close();
+      throw error;
+    }
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  log.info('worker.started', {
+    instance,
+    concurrency,
+    transport: worker.transportLabel,
+    rateLimit: config.delivery.rateLimit
+      ? `${config.delivery.rateLimit} per ${config.delivery.rateDelta} ms, shared`
+      : 'none',
+    jobTimeoutSeconds: config.delivery.jobTimeoutSeconds,
+  });
+
+  await new Promise<void>((resolveStopped) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn('worker.killed', {
+          signal,
+          detail: 'stopped at once; the jobs in flight are retried after their timeout',
+        });
+        process.exit(ExitCode.interrupted);
+      }
+      stopping = true;
+      log.info('worker.stopping', {
+        signal,
+        detail: `no new jobs; finishing the messages in flight (${signal} again stops at once)`,
+      });
+      void (async () => {
+        await worker.stop();
+        await queue.close();
+        await closeAll();
+        log.info('worker.stopped', { signal });
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        resolveStopped();
+      })();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  // Everything is closed; should a stray handle (an SMTP socket closing slowly) hold the process,
+  // it still ends, with exit code 0.
+  setTimeout(() => process.exit(), 3000).unref();
+}
