@@ -6,6 +6,9 @@
 //   npm run bench                    full run (a few minutes), updates results.json and README
 //   npm run bench -- --quick         1k subscribers only, under a minute, changes no file
 //   npm run bench -- --sizes 1000,5000 --no-write
+//   npm run bench -- --postgres      PostgreSQL mode: 20k subscribers sent by 1, 2 and 4
+//                                    `paperboy worker` processes (--workers 1,2,4, --sizes 20000);
+//                                    updates bench/results-postgres.json and its README table
 //
 // Exit status: 0 when every correctness check passed (timings never fail the run), 1 otherwise.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +36,7 @@ import { createClassifier } from '../src/topics/classify.js';
 import { defaultTopics } from '../src/topics/default-taxonomy.js';
 import type { Paper } from '../src/types.js';
 import { checkSample } from './check-sample.js';
+import { formatPostgresMarkdown, runPostgresBench, updateReadmePostgres } from './postgres-run.js';
 import { formatReport, type Results, type SizeResult, targetsOf, updateReadme } from './report.js';
 import { runSend } from './send-run.js';
 import { startSink } from './sink-client.js';
@@ -56,6 +60,8 @@ function readFlags() {
       options: {
         quick: { type: 'boolean', default: false },
         sizes: { type: 'string' },
+        postgres: { type: 'boolean', default: false },
+        workers: { type: 'string', default: '1,2,4' },
         'no-write': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -78,20 +84,25 @@ if (flags.help) {
   process.exit(0);
 }
 const quick = flags.quick;
+/** A comma-separated list of whole numbers, or a usage error naming the flag. */
+function counts(flag: string, value: string): number[] {
+  return value.split(',').map((s) => {
+    const count = Number(s.trim());
+    if (!Number.isInteger(count) || count < 1) {
+      process.stderr.write(`bench: --${flag} ${value}: expected whole numbers, like 1000,10000\n`);
+      process.exit(2);
+    }
+    return count;
+  });
+}
 const sizes = flags.sizes
-  ? flags.sizes.split(',').map((s) => {
-      const size = Number(s.trim());
-      if (!Number.isInteger(size) || size < 1) {
-        process.stderr.write(
-          `bench: --sizes ${flags.sizes}: expected whole numbers, like 1000,10000\n`,
-        );
-        process.exit(2);
-      }
-      return size;
-    })
-  : quick
-    ? [1000]
-    : [1000, 10_000, 100_000];
+  ? counts('sizes', flags.sizes)
+  : flags.postgres
+    ? [20_000]
+    : quick
+      ? [1000]
+      : [1000, 10_000, 100_000];
+const workerCounts = counts('workers', flags.workers);
 const write = !quick && !flags['no-write'];
 
 function log(line: string): void {
@@ -389,7 +400,64 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
   }
 }
 
+function machineOf(): Results['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${process.platform} ${release()}`,
+  };
+}
+
+async function mainPostgres(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-pg-'));
+  try {
+    const results = await runPostgresBench({
+      work,
+      subscribers: sizes[0] as number,
+      workerCounts,
+      concurrencyPerWorker: 20,
+      workspace: (dir) => writeWorkspace(dir, sizes[0] as number),
+      source: SEED,
+      date: DATE,
+      secret: SECRET,
+      log,
+    });
+    const machine = machineOf();
+    const markdown = formatPostgresMarkdown(
+      results,
+      `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}`,
+    );
+    process.stdout.write(`\n${markdown}`);
+    if (!flags['no-write']) {
+      writeFileSync(
+        join(ROOT, 'bench/results-postgres.json'),
+        `${JSON.stringify({ machine, ...results }, null, 2)}\n`,
+      );
+      updateReadmePostgres(join(ROOT, 'README.md'), markdown);
+      log('wrote bench/results-postgres.json and the README table');
+    }
+    const problems = results.runs.flatMap((r) => r.problems.map((p) => `${r.workers}: ${p}`));
+    if (problems.length > 0) {
+      process.stdout.write(`\nCHECKS FAILED:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stdout.write(
+        '\nchecks passed: every queued message arrived once, and status agrees\n',
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    // The JSON files are measured here; the PostgreSQL mode makes databases of its own.
+    log('DATABASE_URL is ignored: this run measures the JSON files (--postgres for PostgreSQL)');
+    delete process.env.DATABASE_URL;
+  }
   const seedText = readFileSync(SEED, 'utf8');
   const work = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   try {
@@ -400,13 +468,7 @@ async function main(): Promise<void> {
       generatedAt: new Date().toISOString(),
       command: quick ? 'npm run bench -- --quick' : 'npm run bench',
       mode: quick ? 'quick' : 'full',
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-        memoryGiB: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-        os: `${process.platform} ${release()}`,
-      },
+      machine: machineOf(),
       parse,
       classify,
       sizes: [],
@@ -439,4 +501,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+await (flags.postgres ? mainPostgres() : main());

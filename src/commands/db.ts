@@ -2,7 +2,12 @@
 // migrations (src/db/migrate.ts). Safe to run any number of times, and from several machines at
 // once: node-pg-migrate holds an advisory lock while it applies.
 import type { Command } from 'commander';
-import { checkDatabaseUrl, describeDatabaseUrl, unreachable } from '../db/database.js';
+import {
+  checkDatabaseUrl,
+  describeDatabaseUrl,
+  openDatabase,
+  unreachable,
+} from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { PaperboyError } from '../errors.js';
 
@@ -33,6 +38,16 @@ export async function runDbMigrate(env: NodeJS.ProcessEnv = process.env): Promis
       cause: error,
     });
   }
+  // The send queue's own tables (pg-boss, schema "pgboss"): installed or upgraded now too, so a
+  // migrated database is ready for workers (they would do it on start otherwise, one at a time).
+  const { openQueue } = await import('../distributed/queue.js');
+  const db = await openDatabase(url, { max: 2 });
+  try {
+    const queue = await openQueue(db, { supervise: false, jobTimeoutSeconds: 600 });
+    await queue.close();
+  } finally {
+    await db.end();
+  }
   process.stdout.write(
     applied.length === 0
       ? `${describeDatabaseUrl(url)}: the schema is up to date\n`
@@ -51,7 +66,8 @@ export function registerDbCommand(program: Command): void {
       `
 Needs DATABASE_URL=postgres://user:password@host:5432/paperboy. Run it once after installing or
 upgrading paperboy, before starting serve or worker processes: they refuse to start on a schema
-that is behind, and say so. Safe to run again, and from several machines at once.`,
+that is behind, and say so. It also installs (or upgrades) the send queue's tables (pg-boss,
+schema "pgboss"). Safe to run again, and from several machines at once.`,
     )
     .action(() => runDbMigrate());
   for (const command of [db, ...db.commands]) {

@@ -7,6 +7,7 @@
 // the queue never gives a job to a second worker while the first still sends; what is left
 // becomes a new job. On stop (SIGTERM), no job is fetched, the messages in flight finish, and
 // the rest of each batch goes back to the queue the same way.
+import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobWithMetadata } from 'pg-boss';
@@ -142,6 +143,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const shutdown = new AbortController();
+  // Every idle job loop waits on it (one listener each): that many is expected, not a leak.
+  setMaxListeners(options.concurrency + 10, shutdown.signal);
   /** The jobs in hand: stopping the worker stops each of them. */
   const running = new Set<AbortController>();
   shutdown.signal.addEventListener('abort', () => {

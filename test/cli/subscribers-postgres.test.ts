@@ -4,6 +4,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { createTestDatabase } from '../pg/postgres-server.js';
@@ -57,6 +58,15 @@ describe('paperboy db migrate', () => {
 
     const second = await pb(['db', 'migrate']);
     expect(second).toEqual({ code: 0, stdout: `${url}: the schema is up to date\n`, stderr: '' });
+    // The send queue's tables came with it: pg-boss's schema is there for the workers.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const queue = await db.query("SELECT to_regclass('pgboss.job') IS NOT NULL AS present");
+      expect(queue.rows[0]?.present).toBe(true);
+    } finally {
+      await db.end();
+    }
 
     const after = await pb(['subscribers', 'list']);
     expect(after.code).toBe(0);
