@@ -32,7 +32,7 @@ import {
   type Transport,
   type TransportKind,
 } from '../delivery/transport.js';
-import { ExitCode, PaperboyError } from '../errors.js';
+import { PaperboyError } from '../errors.js';
 import { HISTORY_FILE, type Plan } from '../plan/index.js';
 import { saveIssue } from '../plan/issue-archive.js';
 import {
@@ -41,6 +41,7 @@ import {
   createRenderer,
   loadTemplates,
 } from '../render/index.js';
+import { onStopSignals } from '../stop-signals.js';
 import type { SubscriberStore } from '../stores/types.js';
 import { historyPath, loadContext, openSubscriberStore } from './context.js';
 import { buildPlan, type PlanFlags } from './plan.js';
@@ -186,26 +187,18 @@ function outcomeError(report: DeliveryReport, transport: Transport): Error | nul
 
 /** SIGINT/SIGTERM once: stop taking new messages. Twice: leave at once (the ledger is on disk). */
 function handleSignals(stop: AbortController, closeLedger: () => void): () => void {
-  let received = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    received++;
-    if (received === 1) {
+  return onStopSignals({
+    first(signal) {
       process.stderr.write(
         `\npaperboy: ${signal}: finishing the messages in flight (${signal} again stops at once)\n`,
       );
       stop.abort(signal);
-      return;
-    }
-    closeLedger();
-    process.stderr.write('paperboy: stopped at once; the next run resends what was in flight\n');
-    process.exit(ExitCode.interrupted);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+    },
+    again() {
+      closeLedger();
+      process.stderr.write('paperboy: stopped at once; the next run resends what was in flight\n');
+    },
+  });
 }
 
 /**

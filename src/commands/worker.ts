@@ -9,8 +9,8 @@ import { connectDatabase, openStoreOn } from '../distributed/connect.js';
 import { instanceName } from '../distributed/instance.js';
 import { openQueue } from '../distributed/queue.js';
 import { startWorker } from '../distributed/start-worker.js';
-import { ExitCode } from '../errors.js';
 import { createLogger } from '../log.js';
+import { onStopSignals } from '../stop-signals.js';
 import { loadContext } from './context.js';
 import { requireDatabaseUrl } from './db.js';
 import { checkSendable } from './send.js';
@@ -83,32 +83,28 @@ export async function runWorker(flags: WorkerFlags, env: NodeJS.ProcessEnv = pro
   });
 
   await new Promise<void>((resolveStopped) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+    const removeHandlers = onStopSignals({
+      first(signal) {
+        log.info('worker.stopping', {
+          signal,
+          detail: `no new jobs; finishing the messages in flight (${signal} again stops at once)`,
+        });
+        void (async () => {
+          await worker.stop();
+          await queue.close();
+          await closeAll();
+          log.info('worker.stopped', { signal });
+          removeHandlers();
+          resolveStopped();
+        })();
+      },
+      again(signal) {
         log.warn('worker.killed', {
           signal,
           detail: 'stopped at once; the jobs in flight are retried after their timeout',
         });
-        process.exit(ExitCode.interrupted);
-      }
-      stopping = true;
-      log.info('worker.stopping', {
-        signal,
-        detail: `no new jobs; finishing the messages in flight (${signal} again stops at once)`,
-      });
-      void (async () => {
-        await worker.stop();
-        await queue.close();
-        await closeAll();
-        log.info('worker.stopped', { signal });
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolveStopped();
-      })();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      },
+    });
   });
   // Everything is closed; should a stray handle (an SMTP socket closing slowly) hold the process,
   // it still ends, with exit code 0.

@@ -16,8 +16,9 @@ import { outboxDir } from '../delivery/outbox-transport.js';
 import { createProgressReporter } from '../delivery/progress.js';
 import { describeSmtpUrl } from '../delivery/smtp-transport.js';
 import type { TransportKind } from '../delivery/transport.js';
-import { ExitCode, PaperboyError } from '../errors.js';
+import { PaperboyError } from '../errors.js';
 import { createLogger } from '../log.js';
+import { onStopSignals } from '../stop-signals.js';
 import { connectDatabase, openStoreOn, refuseSubscribersFlag } from './connect.js';
 import { enqueueIssue } from './enqueue-issue.js';
 import { instanceName } from './instance.js';
@@ -68,27 +69,19 @@ function reportFrom(
 
 /** SIGINT/SIGTERM once: stop like a worker does. Twice: leave at once (the rest stays queued). */
 function stopOnSignals(stop: AbortController): () => void {
-  let received = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    received++;
-    if (received === 1) {
+  return onStopSignals({
+    first(signal) {
       process.stderr.write(
         `\npaperboy: ${signal}: finishing the messages in flight (${signal} again stops at once)\n`,
       );
       stop.abort(signal);
-      return;
-    }
-    process.stderr.write(
-      'paperboy: stopped at once; the rest stays queued, and the messages in flight are sent again\n',
-    );
-    process.exit(ExitCode.interrupted);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+    },
+    again() {
+      process.stderr.write(
+        'paperboy: stopped at once; the rest stays queued, and the messages in flight are sent again\n',
+      );
+    },
+  });
 }
 
 export async function sendThroughQueue(
