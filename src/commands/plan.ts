@@ -49,7 +49,8 @@ export interface PlannedRun {
   listSnapshot: ListSnapshot;
 }
 
-function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
+/** Every paper by id, the newest issue's copy winning: what rendering a plan's segments needs. */
+export function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
   const byId = new Map<string, Paper>();
   const oldestFirst = [...issues].sort((a, b) => a.date.localeCompare(b.date));
   for (const issue of oldestFirst) for (const paper of issue.papers) byId.set(paper.id, paper);

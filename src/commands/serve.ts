@@ -24,6 +24,7 @@ import {
 } from '../distributed/connect.js';
 import { type EnqueueInput, enqueueIssue } from '../distributed/enqueue-issue.js';
 import { instanceName } from '../distributed/instance.js';
+import { createPgArchiveReader } from '../distributed/pg-archive.js';
 import { openQueue, type Queue } from '../distributed/queue.js';
 import { createPgRunCoordinator } from '../distributed/run-coordinator.js';
 import { ExitCode, PaperboyError } from '../errors.js';
@@ -329,6 +330,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
       store,
       keyring,
       dataDir: config.dataDir,
+      // With a database the workers write the archive there, wherever they run.
+      ...(distributed ? { archive: createPgArchiveReader(distributed.db) } : {}),
       baseUrl: config.baseUrl,
       log: ({ event, ...fields }) => log.info(`web.${String(event ?? 'event')}`, fields),
     });

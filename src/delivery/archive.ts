@@ -31,6 +31,19 @@ export interface ArchiveDay {
   segments: ArchivedSegment[];
 }
 
+/**
+ * What the web pages read of the archive: this folder's functions below, or with DATABASE_URL
+ * the archive_pages table (src/distributed/pg-archive.ts).
+ */
+export interface ArchiveReader {
+  /** Archived dates, newest first. */
+  listDates(): Promise<string[]>;
+  /** One day's segments; null when none. */
+  readDay(date: string): Promise<ArchiveDay | null>;
+  /** A segment's archived HTML, or null. */
+  readSegment(date: string, segmentId: string): Promise<string | null>;
+}
+
 export function archiveDir(dataDir: string): string {
   return join(dataDir, ARCHIVE_DIR);
 }

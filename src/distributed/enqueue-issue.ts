@@ -11,11 +11,10 @@
 
 import type { Context } from '../commands/context.js';
 import { loadClassifiedIssues, type SourceFlags } from '../commands/load-issues.js';
-import { pickIssue } from '../commands/plan.js';
+import { indexPapers, pickIssue } from '../commands/plan.js';
 import type { Database } from '../db/database.js';
 import { type Plan, planIssue } from '../plan/index.js';
 import type { SubscriberStore } from '../stores/types.js';
-import type { Issue, Paper } from '../types.js';
 import { loadRecentIssues, saveIssuePlan } from './issue-store.js';
 import { pruneSendHistory, readSendHistory } from './pg-history.js';
 import { dueDeliveries, recordPlanDeliveries } from './pg-ledger.js';
@@ -51,14 +50,6 @@ export type EnqueueOutcome =
       queued: number;
       jobs: number;
     };
-
-/** Every paper by id, the newest issue's copy winning (as the file path's buildPlan does). */
-function indexPapers(issues: readonly Issue[]): Map<string, Paper> {
-  const byId = new Map<string, Paper>();
-  const oldestFirst = [...issues].sort((a, b) => a.date.localeCompare(b.date));
-  for (const issue of oldestFirst) for (const paper of issue.papers) byId.set(paper.id, paper);
-  return byId;
-}
 
 /** Consecutive runs of one segment's recipients, at most `size` each. Pure. */
 export function batchJobs(

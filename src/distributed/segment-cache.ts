@@ -36,7 +36,7 @@ export interface SegmentCacheOptions {
   subject: (values: Record<string, string | number>) => string;
   /** The message context but the issue date. */
   message: Omit<MessageContext, 'date'>;
-  /** Keeps each segment's neutral copy for "view in browser" (this machine's data folder). */
+  /** Keeps each segment's neutral copy for "view in browser" (the archive_pages table). */
   archive?: ArchiveWriter | null;
   onArchiveError?(error: unknown): void;
   maxSegments?: number;

@@ -13,7 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobWithMetadata } from 'pg-boss';
 import type { Context } from '../commands/context.js';
 import type { Database } from '../db/database.js';
-import { createArchiveWriter } from '../delivery/archive.js';
 import { loadDkimOptions } from '../delivery/dkim-options.js';
 import { createFailureWatch } from '../delivery/failure-watch.js';
 import { createOutboxTransport, outboxDir } from '../delivery/outbox-transport.js';
@@ -29,6 +28,7 @@ import {
 } from '../render/index.js';
 import type { SubscriberStore } from '../stores/types.js';
 import type { Keyring } from '../tokens/link-token.js';
+import { createPgArchiveWriter } from './pg-archive.js';
 import { createPgStrikeBook } from './pg-strikes.js';
 import { type Queue, SEND_QUEUE, type SendJob } from './queue.js';
 import { createSegmentCache } from './segment-cache.js';
@@ -108,7 +108,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const templates = loadTemplates(
     config.templatesDir ? resolve(config.templatesDir) : BUNDLED_TEMPLATES_DIR,
   );
-  const archive = createArchiveWriter({ dataDir: config.dataDir, baseUrl: config.baseUrl });
+  // The web archive in the database, so every `serve` instance shows what any worker wrote.
+  const archive = createPgArchiveWriter(db, { baseUrl: config.baseUrl });
   const segments = createSegmentCache({
     db,
     renderer: createRenderer(templates, { cacheDir: join(config.dataDir, 'cache') }),

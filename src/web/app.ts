@@ -18,7 +18,12 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
-import { listArchiveDates, readArchiveDay, readArchivedSegment } from '../delivery/archive.js';
+import {
+  type ArchiveReader,
+  listArchiveDates,
+  readArchiveDay,
+  readArchivedSegment,
+} from '../delivery/archive.js';
 import { PaperboyError } from '../errors.js';
 import type { SubscriberStore } from '../stores/types.js';
 import { createToken, type Keyring, verifyToken } from '../tokens/link-token.js';
@@ -44,8 +49,10 @@ export interface WebAppOptions {
   topics: Topic[];
   store: SubscriberStore;
   keyring: Keyring;
-  /** Where the archive lives (`<dataDir>/archive/`). */
+  /** Where the archive lives (`<dataDir>/archive/`) when no `archive` reader is given. */
   dataDir: string;
+  /** Reads the archive elsewhere (with DATABASE_URL: PostgreSQL) instead of `<dataDir>/archive/`. */
+  archive?: ArchiveReader;
   /**
    * The public origin (PAPERBOY_BASE_URL). The pages link relatively (they work on any origin the
    * proxy serves them under); kept for what needs absolute links.
@@ -271,12 +278,17 @@ export function createWebApp(options: WebAppOptions): Hono {
   });
 
   // The web archive.
+  const archive: ArchiveReader = options.archive ?? {
+    listDates: () => listArchiveDates(options.dataDir),
+    readDay: (date) => readArchiveDay(options.dataDir, date),
+    readSegment: (date, segmentId) => readArchivedSegment(options.dataDir, date, segmentId),
+  };
   const archiveHeaders = (c: Context) => {
     c.header('Cache-Control', 'public, max-age=300');
   };
 
   const listIssues = async (c: Context) => {
-    const dates = await listArchiveDates(options.dataDir);
+    const dates = await archive.listDates();
     archiveHeaders(c);
     return c.html(
       archiveListPage(
@@ -295,13 +307,13 @@ export function createWebApp(options: WebAppOptions): Hono {
     const date = c.req.param('date');
     const segment = c.req.query('segment');
     if (segment !== undefined) {
-      const html = await readArchivedSegment(options.dataDir, date, segment);
+      const html = await archive.readSegment(date, segment);
       if (html === null) return c.html(notFoundPage(site), 404);
       archiveHeaders(c);
       c.header('Content-Security-Policy', ARCHIVE_CSP);
       return c.html(html);
     }
-    const day = await readArchiveDay(options.dataDir, date);
+    const day = await archive.readDay(date);
     if (!day) return c.html(notFoundPage(site), 404);
     const topicName = new Map(topics.map((t) => [t.id, t.name]));
     archiveHeaders(c);
