@@ -1,10 +1,19 @@
 // The embedded default store: one JSON file (subscribers.json). Reads take no lock (writes are
 // atomic renames, so a reader sees the old file or the new one); every change is lock, re-read,
 // validate, change, write, unlock, so concurrent paperboy processes never lose an update.
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { PaperboyError } from '../errors.js';
 import { hashEmail, normalizeEmail } from '../subscribers/email.js';
+import {
+  alreadySubscribedError,
+  changeStatus,
+  createRecord,
+  newSubscriberId,
+  purgedSuppression,
+  reactivate,
+  suppressedError,
+  unknownRefError,
+} from '../subscribers/record-changes.js';
 import { SUBSCRIBER_STATUSES, type Subscriber, type SubscriberStatus } from '../types.js';
 import { applyPatch, checkEntries, checkEntry, sameSettings } from './check-input.js';
 import { updateLockedFile } from './locked-file.js';
@@ -15,7 +24,7 @@ import {
   serializeSubscriberFile,
   sortSubscribers,
 } from './subscriber-file.js';
-import type { SubscriberSettings, Suppression } from './subscriber-schema.js';
+import type { SubscriberSettings } from './subscriber-schema.js';
 import type {
   AddOptions,
   ImportEntry,
@@ -46,31 +55,12 @@ export interface JsonStoreOptions {
   lockWaitMs?: number;
 }
 
-/** `sub_` + 16 random hex digits, not in use. Ids are never reused: 64 random bits. */
+/** A new id not in use (ids are never reused: 64 random bits). */
 function createId(taken: ReadonlySet<string>): string {
   for (;;) {
-    const id = `sub_${randomBytes(8).toString('hex')}`;
+    const id = newSubscriberId();
     if (!taken.has(id)) return id;
   }
-}
-
-function day(timestamp: string | null): string {
-  return timestamp ? ` on ${timestamp.slice(0, 10)}` : '';
-}
-
-function suppressedError(email: string, subscriber: Subscriber | null, purged: Suppression | null) {
-  const what = subscriber
-    ? `${subscriber.status}${day(subscriber.status === 'unsubscribed' ? subscriber.unsubscribedAt : subscriber.updatedAt)} (${subscriber.id})`
-    : `was purged (${purged?.status}${day(purged?.suppressedAt ?? null)})`;
-  return new PaperboyError('conflict', `${email} ${what}; not re-activated`, {
-    hint: 'only if they asked to come back: add --resubscribe',
-  });
-}
-
-function unknownRef(ref: string): PaperboyError {
-  return new PaperboyError('conflict', `no subscriber ${ref.trim()}`, {
-    hint: 'see "paperboy subscribers list"',
-  });
 }
 
 export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
@@ -109,48 +99,20 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
 
   function existing(data: SubscriberFileData, ref: SubscriberRef): Subscriber {
     const subscriber = data.subscribers[find(data, ref)];
-    if (!subscriber) throw unknownRef(ref);
+    if (!subscriber) throw unknownRefError(ref);
     return subscriber;
   }
 
-  function createRecord(
+  /** A new record on the list (the rules every driver shares: subscribers/record-changes.ts). */
+  function addRecord(
     data: SubscriberFileData,
     settings: SubscriberSettings,
     status: SubscriberStatus,
   ): Subscriber {
-    const at = stamp();
-    const subscriber: Subscriber = {
-      id: createId(new Set(data.subscribers.map((item) => item.id))),
-      ...settings,
-      status,
-      subscribedAt: at,
-      updatedAt: at,
-      unsubscribedAt: status === 'unsubscribed' ? at : null,
-    };
+    const id = createId(new Set(data.subscribers.map((item) => item.id)));
+    const subscriber = createRecord(id, settings, status, stamp());
     data.subscribers.push(subscriber);
     return subscriber;
-  }
-
-  /** Back on the list: new settings, consent given now. The id stays. */
-  function reactivate(subscriber: Subscriber, settings: SubscriberSettings): void {
-    const at = stamp();
-    Object.assign(subscriber, settings, {
-      email: subscriber.email,
-      status: 'active',
-      subscribedAt: at,
-      updatedAt: at,
-      unsubscribedAt: null,
-    });
-  }
-
-  function changeStatus(subscriber: Subscriber, status: SubscriberStatus): boolean {
-    if (subscriber.status === status) return false;
-    const at = stamp();
-    subscriber.status = status;
-    subscriber.updatedAt = at;
-    if (status === 'unsubscribed') subscriber.unsubscribedAt = at;
-    if (status === 'active') subscriber.unsubscribedAt = null;
-    return true;
   }
 
   return {
@@ -192,14 +154,10 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
         const current = data.subscribers[find(data, settings.email)];
         if (current) {
           if (current.status === 'active') {
-            throw new PaperboyError(
-              'conflict',
-              `${settings.email} is already subscribed (${current.id})`,
-              { hint: 'to change their topics: paperboy subscribers topics EMAIL --set ...' },
-            );
+            throw alreadySubscribedError(settings.email, current);
           }
           if (!addOptions.resubscribe) throw suppressedError(settings.email, current, null);
-          reactivate(current, settings);
+          reactivate(current, settings, stamp());
           return { changed: true, result: current };
         }
         const purged = findPurged(data, settings.email);
@@ -209,7 +167,7 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
           }
           data.suppressions.splice(purged, 1);
         }
-        return { changed: true, result: createRecord(data, settings, 'active') };
+        return { changed: true, result: addRecord(data, settings, 'active') };
       });
     },
 
@@ -236,7 +194,7 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
       }
       return mutate((data) => {
         const subscriber = existing(data, ref);
-        return { changed: changeStatus(subscriber, status), result: subscriber };
+        return { changed: changeStatus(subscriber, status, stamp()), result: subscriber };
       });
     },
 
@@ -248,21 +206,19 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
           if (ref.includes('@') && findPurged(data, ref) !== -1) {
             return { changed: false, result: { outcome: 'unchanged', subscriber: null } };
           }
-          throw unknownRef(ref);
+          throw unknownRefError(ref);
         }
         if (removeOptions.purge) {
           data.subscribers.splice(index, 1);
-          data.suppressions.push({
-            emailSha256: hashEmail(subscriber.email),
-            status: subscriber.status === 'bounced' ? 'bounced' : 'unsubscribed',
-            suppressedAt: stamp(),
-          });
+          data.suppressions.push(
+            purgedSuppression(hashEmail(subscriber.email), subscriber, stamp()),
+          );
           return { changed: true, result: { outcome: 'purged', subscriber } };
         }
         if (subscriber.status !== 'active') {
           return { changed: false, result: { outcome: 'unchanged', subscriber } };
         }
-        changeStatus(subscriber, 'unsubscribed');
+        changeStatus(subscriber, 'unsubscribed', stamp());
         return { changed: true, result: { outcome: 'unsubscribed', subscriber } };
       });
     },
@@ -282,7 +238,7 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
             if (status !== 'active' || !importOptions.resubscribe) {
               return result('suppressed', current);
             }
-            reactivate(current, settings);
+            reactivate(current, settings, stamp());
             return result('resubscribed', current);
           }
           if (current) {
@@ -292,7 +248,7 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
               Object.assign(current, settings, { email: current.email, updatedAt: stamp() });
             }
             // An unsubscribe carried over from the other list is honoured.
-            const statusChanged = changeStatus(current, status);
+            const statusChanged = changeStatus(current, status, stamp());
             return result(settingsChanged || statusChanged ? 'updated' : 'unchanged', current);
           }
           const purged = findPurged(data, settings.email);
@@ -301,9 +257,9 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
               return result('suppressed', null);
             }
             data.suppressions.splice(purged, 1);
-            return result('resubscribed', createRecord(data, settings, 'active'));
+            return result('resubscribed', addRecord(data, settings, 'active'));
           }
-          return result('added', createRecord(data, settings, status));
+          return result('added', addRecord(data, settings, status));
         });
         const changed = results.some(
           (item) => item.outcome !== 'unchanged' && item.outcome !== 'suppressed',

@@ -1,6 +1,5 @@
 // How a subscriber record comes to be and changes status, and the errors for a refused change:
-// the rules every store driver applies (the PostgreSQL store uses these; the JSON store has its
-// own copies of the same rules in src/stores/json-store.ts), so both drivers give the same
+// the rules every store driver applies (the JSON file's and PostgreSQL's), so both give the same
 // records, timestamps and messages.
 import { randomBytes } from 'node:crypto';
 import { PaperboyError } from '../errors.js';
