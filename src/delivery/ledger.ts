@@ -1,6 +1,9 @@
-// The send ledger: one line per event, per issue, in <dataDir>/ledger/<date>.jsonl. Appending a
-// line is the only write, so a crash loses at most the line being written, never earlier ones;
-// the state of a delivery is its last line. Reruns read it to send only what is not yet sent.
+// The send ledger: one line per event, per issue, in <dataDir>/ledger/<date>.jsonl. Appending
+// lines is the only write, so a crash loses at most the lines not yet written, never earlier ones;
+// lines are written together right before each attempt starts (LedgerWriter.commit), so what a
+// crash can lose is outcomes since then, whose messages a rerun sends again (as it does those in
+// flight). The state of a delivery is its last line. Reruns read it to send only what is not yet
+// sent.
 import {
   closeSync,
   createReadStream,
