@@ -27,7 +27,7 @@ import { instanceName } from '../distributed/instance.js';
 import { createPgArchiveReader } from '../distributed/pg-archive.js';
 import { openQueue, type Queue } from '../distributed/queue.js';
 import { createPgRunCoordinator } from '../distributed/run-coordinator.js';
-import { ExitCode, PaperboyError } from '../errors.js';
+import { PaperboyError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import {
   checkCronExpression,
@@ -38,6 +38,7 @@ import {
   type Schedule,
   startSchedule,
 } from '../scheduler.js';
+import { onStopSignals } from '../stop-signals.js';
 import type { SubscriberStore } from '../stores/types.js';
 import { createWebApp } from '../web/app.js';
 import { listen, urlHost } from '../web/listen.js';
@@ -409,33 +410,29 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
   }
 
   await new Promise<void>((resolveStopped) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
+    const removeHandlers = onStopSignals({
+      first(signal) {
+        log.info('serve.stopping', {
+          signal,
+          detail: `finishing the messages in flight (${signal} again stops at once)`,
+        });
+        void (async () => {
+          await schedule.stop();
+          await runner.stop(signal);
+          await closeServer(server);
+          await opened.close();
+          log.info('serve.stopped', { signal });
+          removeHandlers();
+          resolveStopped();
+        })();
+      },
+      again(signal) {
         log.warn('serve.killed', {
           signal,
           detail: 'stopped at once; the next run resends what was in flight',
         });
-        process.exit(ExitCode.interrupted);
-      }
-      stopping = true;
-      log.info('serve.stopping', {
-        signal,
-        detail: `finishing the messages in flight (${signal} again stops at once)`,
-      });
-      void (async () => {
-        await schedule.stop();
-        await runner.stop(signal);
-        await closeServer(server);
-        await opened.close();
-        log.info('serve.stopped', { signal });
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        resolveStopped();
-      })();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+      },
+    });
   });
   // Everything is closed; should a stray handle (an SMTP socket closing slowly) hold the process,
   // it still ends with the exit code set by the CLI.
