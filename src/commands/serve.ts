@@ -13,9 +13,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createAdaptorServer } from '@hono/node-server';
 import { type Database, describeDatabaseUrl } from '../db/database.js';
 import type { DeliveryProgress } from '../delivery/deliver-issue.js';
-import { loadDkimOptions } from '../delivery/dkim-options.js';
-import { resolveKeyring } from '../delivery/link-keyring.js';
-import { describeSmtpUrl } from '../delivery/smtp-transport.js';
 import {
   connectDatabase,
   openStoreOn,
@@ -43,7 +40,8 @@ import type { SubscriberStore } from '../stores/types.js';
 import { createWebApp } from '../web/app.js';
 import { listen, urlHost } from '../web/listen.js';
 import { type Context, loadContext, openSubscriberStore } from './context.js';
-import { checkSendable, sendIssue } from './send.js';
+import { sendIssue } from './send.js';
+import { preflightSender } from './service-preflight.js';
 
 export const DEFAULT_SERVE_HOST = '127.0.0.1';
 export const DEFAULT_SERVE_PORT = 8080;
@@ -310,16 +308,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
   const host = flags.host ?? DEFAULT_SERVE_HOST;
   const port = flags.port ?? DEFAULT_SERVE_PORT;
 
-  const kind = env.SMTP_URL ? 'smtp' : 'outbox';
-  // What would fail every run fails now, before listening: a bad SMTP_URL, DKIM key, no postal
-  // address or the placeholder origin with SMTP, no PAPERBOY_SECRET with SMTP.
-  if (kind === 'smtp') describeSmtpUrl(env.SMTP_URL as string);
-  loadDkimOptions(config);
-  for (const line of checkSendable(config, config.baseUrl, kind)) {
-    log.warn('config.warning', { message: line.replace(/^warning: /, '') });
-  }
-  const { keyring, warning } = await resolveKeyring(kind, config.dataDir, env);
-  if (warning) log.warn('config.warning', { message: warning });
+  // What would fail every run fails now, before listening.
+  const { kind, keyring } = await preflightSender(config, env, log);
   const instance = instanceName();
   const opened = await openStores(context, flags, env, log);
   const { store, label, distributed } = opened;

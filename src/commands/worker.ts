@@ -2,9 +2,6 @@
 // worker takes send jobs (a batch of one segment's recipients), renders each segment once and
 // keeps it, claims the batch in the ledger, sends through SMTP_URL (or this machine's outbox)
 // within the shared rate limit, and records every outcome. Logs: one JSON line per event.
-import { loadDkimOptions } from '../delivery/dkim-options.js';
-import { resolveKeyring } from '../delivery/link-keyring.js';
-import { describeSmtpUrl } from '../delivery/smtp-transport.js';
 import { connectDatabase, openStoreOn } from '../distributed/connect.js';
 import { instanceName } from '../distributed/instance.js';
 import { openQueue } from '../distributed/queue.js';
@@ -13,7 +10,7 @@ import { createLogger } from '../log.js';
 import { onStopSignals } from '../stop-signals.js';
 import { loadContext } from './context.js';
 import { requireDatabaseUrl } from './db.js';
-import { checkSendable } from './send.js';
+import { preflightSender } from './service-preflight.js';
 
 export interface WorkerFlags {
   concurrency?: number;
@@ -26,16 +23,7 @@ export async function runWorker(flags: WorkerFlags, env: NodeJS.ProcessEnv = pro
   const context = loadContext(flags.config);
   const { config } = context;
   const concurrency = flags.concurrency ?? config.delivery.concurrency;
-  const kind = env.SMTP_URL ? 'smtp' : 'outbox';
-  // What would fail every job fails now: a bad SMTP_URL or DKIM key, and with SMTP no postal
-  // address, the placeholder origin or no PAPERBOY_SECRET.
-  if (kind === 'smtp') describeSmtpUrl(env.SMTP_URL as string);
-  loadDkimOptions(config);
-  for (const line of checkSendable(config, config.baseUrl, kind)) {
-    log.warn('config.warning', { message: line.replace(/^warning: /, '') });
-  }
-  const { keyring, warning } = await resolveKeyring(kind, config.dataDir, env);
-  if (warning) log.warn('config.warning', { message: warning });
+  const { kind, keyring } = await preflightSender(config, env, log);
 
   const instance = instanceName();
   const { db } = await connectDatabase(env, { name: 'paperboy-worker', max: concurrency + 4 });

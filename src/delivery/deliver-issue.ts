@@ -125,6 +125,24 @@ export interface DeliveryReport {
   sentSegmentIds: Set<string>;
 }
 
+/** A report of nothing done yet. */
+export function emptyReport(): DeliveryReport {
+  return {
+    pending: 0,
+    sent: 0,
+    alreadySent: 0,
+    skipped: {},
+    failed: 0,
+    failures: [],
+    bounced: 0,
+    retried: 0,
+    attempts: 0,
+    notAttempted: 0,
+    stop: null,
+    sentSegmentIds: new Set(),
+  };
+}
+
 interface Job {
   segment: Segment;
   rendered: RenderedSegment;
@@ -139,20 +157,7 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
   const due = (recipient: Recipient) =>
     options.force || prior.get(recipient.subscriberId)?.state !== 'sent';
 
-  const report: DeliveryReport = {
-    pending: 0,
-    sent: 0,
-    alreadySent: 0,
-    skipped: {},
-    failed: 0,
-    failures: [],
-    bounced: 0,
-    retried: 0,
-    attempts: 0,
-    notAttempted: 0,
-    stop: null,
-    sentSegmentIds: new Set(),
-  };
+  const report = emptyReport();
   for (const segment of plan.segments) {
     for (const recipient of segment.recipients) {
       if (!wanted(recipient)) continue;

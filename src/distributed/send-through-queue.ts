@@ -8,7 +8,7 @@ import { loadContext } from '../commands/context.js';
 import { checkSendable, type SendFlags, type SendIo, type SendOutcome } from '../commands/send.js';
 import { describeDatabaseUrl } from '../db/database.js';
 import type { DeliveryReport } from '../delivery/deliver-issue.js';
-import { MAX_FAILURE_NOTES } from '../delivery/deliver-issue.js';
+import { emptyReport, MAX_FAILURE_NOTES } from '../delivery/deliver-issue.js';
 import { loadDkimOptions } from '../delivery/dkim-options.js';
 import { formatSummary } from '../delivery/format-summary.js';
 import { resolveKeyring } from '../delivery/link-keyring.js';
@@ -171,18 +171,9 @@ export async function sendThroughQueue(
         ].join('\n')}\n`,
       );
       const report: DeliveryReport = {
+        ...emptyReport(),
         pending: enqueued.queued,
-        sent: 0,
-        alreadySent: 0,
-        skipped: {},
-        failed: 0,
-        failures: [],
-        bounced: 0,
-        retried: 0,
-        attempts: 0,
         notAttempted: enqueued.queued,
-        stop: null,
-        sentSegmentIds: new Set(),
       };
       return { kind: 'delivered', date, report, ledgerPath: null, error: null };
     }
