@@ -2,7 +2,7 @@
 // talks to PostgreSQL (the store, the ledger, the queue, the scheduler's coordinator) shares it.
 // Errors that mean "cannot reach or use the database" become PaperboyError('store') with the
 // address (never the password) and a hint; anything else is passed on.
-import pg from 'pg';
+import type pg from 'pg';
 import { PaperboyError } from '../errors.js';
 
 export type Database = pg.Pool;
@@ -51,7 +51,9 @@ export async function openDatabase(
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
   checkDatabaseUrl(url);
-  const pool = new pg.Pool({
+  // Loaded here: most commands never open a database, and pg takes a while to load.
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool({
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.name ?? 'paperboy',
@@ -79,5 +81,18 @@ export function unreachable(url: string, error: unknown): PaperboyError {
       hint: 'check DATABASE_URL (host, port, user, password, database) and that PostgreSQL is running',
       cause: error,
     },
+  );
+}
+
+/**
+ * An error the server sent (pg's DatabaseError: a SQLSTATE `code` and a `severity`), told apart
+ * without loading pg at start-up.
+ */
+export function isServerError(error: unknown): error is Error & { code: string } {
+  const fields = error as { code?: unknown; severity?: unknown } | null;
+  return (
+    error instanceof Error &&
+    typeof fields?.code === 'string' &&
+    typeof fields.severity === 'string'
   );
 }

@@ -9,8 +9,8 @@
 // UPDATE) before deciding, so two processes never lose an update. Two transactions adding the
 // same new address cannot lock a row that does not exist yet: the unique key refuses the second
 // insert, and the second transaction is run again from the start, when it sees the first's row.
-import pg from 'pg';
-import { type Database, describeDatabaseUrl, openDatabase } from '../db/database.js';
+import type pg from 'pg';
+import { type Database, describeDatabaseUrl, isServerError, openDatabase } from '../db/database.js';
 import { checkSchema } from '../db/migrate.js';
 import { PaperboyError } from '../errors.js';
 import { hashEmail, normalizeEmail } from '../subscribers/email.js';
@@ -85,7 +85,7 @@ function errorCode(error: unknown): string | undefined {
  * (SQLSTATE classes 08, 53, 57, 58), a refused login (28), no such database (3D).
  */
 function isUnavailable(error: unknown): boolean {
-  if (error instanceof pg.DatabaseError) return /^(08|53|57|58|28|3D)/.test(error.code ?? '');
+  if (isServerError(error)) return /^(08|53|57|58|28|3D)/.test(error.code ?? '');
   const code = errorCode(error);
   if (code !== undefined) return !code.startsWith('ERR_');
   return /Connection terminated|connection timeout|connection error/i.test(
@@ -105,10 +105,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   function failure(error: unknown): unknown {
     if (error instanceof PaperboyError || !isUnavailable(error)) return error;
     // The server's refusal by what it said, a system error by its code (ECONNREFUSED).
-    const reason =
-      error instanceof pg.DatabaseError
-        ? error.message
-        : (errorCode(error) ?? (error as Error).message);
+    const reason = isServerError(error)
+      ? error.message
+      : (errorCode(error) ?? (error as Error).message);
     return new PaperboyError('store', `cannot use the database at ${label} (${reason})`, {
       hint: 'check DATABASE_URL (host, port, user, password, database) and that PostgreSQL is running',
       cause: error,
