@@ -1,10 +1,13 @@
-// nodemailer's DataStream (dot-stuffing and line-end repair for SMTP DATA) carries a speed patch
-// (patches/nodemailer+*.patch, applied by `npm ci`): it finds line ends with indexOf instead of
-// testing every byte in JavaScript. These tests hold the patched stream to what SMTP requires,
-// on random input split into random chunks, and through a real SMTP server.
+// Both ends of SMTP DATA carry a speed patch (patches/*.patch, applied by `npm ci`):
+// - nodemailer's DataStream (dot-stuffing and line-end repair, the sending side) finds line ends
+//   with indexOf instead of testing every byte in JavaScript;
+// - smtp-server's SMTPStream (un-stuffing and the end of the data, the receiving side: the tests'
+//   and the benchmark's sink) finds dots that start a line with indexOf the same way.
+// These tests hold both patched streams to what SMTP requires, on random input split into random
+// chunks, and through a real SMTP server.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Transform } from 'node:stream';
+import type { PassThrough, Transform, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSmtpPool } from '../../src/delivery/smtp-pool.js';
@@ -12,6 +15,12 @@ import { seededRandom } from '../helpers.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 type DataStreamClass = new () => Transform & { inByteCount: number; outByteCount: number };
+/** The parts of smtp-server's SMTPStream the receiving tests drive. */
+type SmtpStreamClass = new () => Writable & {
+  oncommand(command: Buffer, callback?: () => void): void;
+  startDataMode(maxBytes?: number): PassThrough;
+  continue(): void;
+};
 
 // Not in nodemailer's exports map: loaded by path, both builds (paperboy runs the ES module one).
 const esmPath = fileURLToPath(import.meta.resolve('nodemailer')).replace(
@@ -22,6 +31,23 @@ const cjsPath = esmPath.replace('/dist/esm/', '/dist/cjs/');
 const BUILDS: [string, DataStreamClass][] = [
   ['esm', ((await import(pathToFileURL(esmPath).href)) as { default: DataStreamClass }).default],
   ['cjs', (createRequire(import.meta.url)(cjsPath) as { default: DataStreamClass }).default],
+];
+
+const serverEsmPath = fileURLToPath(import.meta.resolve('smtp-server')).replace(
+  /smtp-server\.js$/,
+  'smtp-stream.js',
+);
+const serverCjsPath = serverEsmPath.replace('/dist/esm/', '/dist/cjs/');
+const SERVER_BUILDS: [string, SmtpStreamClass][] = [
+  [
+    'esm',
+    ((await import(pathToFileURL(serverEsmPath).href)) as { SMTPStream: SmtpStreamClass })
+      .SMTPStream,
+  ],
+  [
+    'cjs',
+    (createRequire(import.meta.url)(serverCjsPath) as { SMTPStream: SmtpStreamClass }).SMTPStream,
+  ],
 ];
 
 /** RFC 5321 4.5.2 by the book: every line end CRLF, a leading dot doubled, ended by CRLF.CRLF. */
@@ -113,6 +139,83 @@ describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
     'is the patched stream: the patch was applied at install (%s)',
     (path) => {
       expect(readFileSync(path, 'utf8')).toContain('indexOf(0x0a');
+    },
+  );
+});
+
+/** Random CRLF lines of dots, letters and spaces: what a receiver is handed after un-stuffing. */
+function randomLines(next: () => number, lines: number): string {
+  const alphabet = ['.', '.', 'a', ' '];
+  let text = '';
+  for (let n = 0; n < lines; n++) {
+    const length = Math.floor(next() * 5);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+    text += '\r\n';
+  }
+  return text;
+}
+
+/**
+ * Feeds `chunks` to an SMTPStream that is in data mode, as the server does after DATA; resolves
+ * with the data it handed over and the commands it read after the data ended.
+ */
+async function receive(
+  SMTPStream: SmtpStreamClass,
+  chunks: Buffer[],
+): Promise<{ data: string; commands: string[] }> {
+  const stream = new SMTPStream();
+  const commands: string[] = [];
+  stream.oncommand = (command, callback) => {
+    commands.push(command.toString('latin1'));
+    callback?.();
+  };
+  const dataStream = stream.startDataMode();
+  const out: Buffer[] = [];
+  dataStream.on('data', (chunk: Buffer) => out.push(chunk));
+  const ended = new Promise<void>((resolve) =>
+    dataStream.on('end', () => {
+      // What the server does once the message is handled: read what came after it.
+      stream.continue();
+      resolve();
+    }),
+  );
+  for (const chunk of chunks) {
+    await new Promise<void>((resolve, reject) =>
+      stream.write(chunk, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+  await ended;
+  // Commands pipelined behind the data are read on the next turns of the event loop.
+  await new Promise((resolve) => setImmediate(resolve));
+  return { data: Buffer.concat(out).toString('latin1'), commands };
+}
+
+describe('SMTP un-stuffing (smtp-server SMTPStream, patched for speed)', () => {
+  it.each(SERVER_BUILDS)(
+    'hands over the data un-stuffed and ends at CRLF.CRLF, however chunked (%s)',
+    async (_, SMTPStream) => {
+      const next = seededRandom(13);
+      for (let n = 0; n < 3_000; n++) {
+        const text = randomLines(next, Math.floor(next() * 8));
+        const stuffed = text.replace(/(^|\r\n)\./g, '$1..');
+        const wire = Buffer.from(`${stuffed}.\r\nNOOP\r\n`, 'latin1');
+        // Small random chunks, or the whole data at once (the indexOf path over long runs).
+        const chunks = n % 4 === 0 ? [wire] : randomChunks(next, wire);
+        const got = await receive(SMTPStream, chunks);
+        if (got.data !== text || got.commands.join() !== 'NOOP') {
+          expect({ data: JSON.stringify(got.data), commands: got.commands }).toEqual({
+            data: JSON.stringify(text),
+            commands: ['NOOP'],
+          });
+        }
+      }
+    },
+  );
+
+  it.each([serverEsmPath, serverCjsPath])(
+    'is the patched stream: the patch was applied at install (%s)',
+    (path) => {
+      expect(readFileSync(path, 'utf8')).toContain('indexOf(LF_DOT');
     },
   );
 });
