@@ -1,12 +1,12 @@
 // `paperboy plan`: who gets which papers for one issue, before anything is rendered or sent.
 
-import { type ListSnapshot, listSnapshot } from '../delivery/recipient-check.js';
+import { type ListSnapshot, snapshotBuilder } from '../delivery/recipient-check.js';
 import { PaperboyError } from '../errors.js';
 import {
+  createPlanner,
   formatPlan,
   HISTORY_FILE,
   type Plan,
-  planIssue,
   planToJson,
   readHistory,
 } from '../plan/index.js';
@@ -66,9 +66,6 @@ export async function buildPlan(
   const { issues } = await loadClassifiedIssues(source, flags, context);
   const { store, label } = openSubscriberStore(context, flags.subscribers);
   try {
-    // The token first: a change made while the list is read moves it, and the check reads again.
-    const token = await store.changeToken();
-    const subscribers = await store.list();
     const history = await readHistory(historyPath(context, HISTORY_FILE));
     const { issue, recent } = pickIssue(issues, flags.date);
     // Weekly digests merge the week: add the days earlier runs kept (see saveIssue in send).
@@ -77,18 +74,25 @@ export async function buildPlan(
       issue.date,
       new Set(issues.map((i) => i.date)),
     );
-    const plan = planIssue(
+    const planner = createPlanner(
       { issue, recent: [...recent, ...kept] },
-      subscribers,
       history,
       context.config.plan,
     );
+    // The token first: a change made while the list is read moves it, and the check reads again.
+    const snapshot = snapshotBuilder(await store.changeToken());
+    // Each subscriber is planned as it is read: the whole list is never held (100,000 records
+    // are about 50 MB), only what the plan and the send-time check keep of each.
+    await store.scan((subscriber) => {
+      planner.add(subscriber);
+      snapshot.add(subscriber);
+    });
     return {
-      plan,
+      plan: planner.finish(),
       subscribersLabel: label,
       papers: indexPapers([...kept, ...issues]),
       issue,
-      listSnapshot: listSnapshot(token, subscribers),
+      listSnapshot: snapshot.snapshot,
     };
   } finally {
     await store.close();

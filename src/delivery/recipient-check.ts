@@ -18,14 +18,37 @@ export interface RecipientNow {
 /** Each subscriber's status and name as of one read of the list, with the store's token then. */
 export interface ListSnapshot {
   token: string;
-  entries: Map<string, { status: SubscriberStatus; name: string | null }>;
+  entries: Map<string, Readonly<Entry>>;
+}
+
+type Entry = { status: SubscriberStatus; name: string | null };
+
+/** Shared by every subscriber without a name, per status: one object, not 100,000. */
+const UNNAMED: Record<SubscriberStatus, Entry> = {
+  active: Object.freeze({ status: 'active', name: null }),
+  unsubscribed: Object.freeze({ status: 'unsubscribed', name: null }),
+  bounced: Object.freeze({ status: 'bounced', name: null }),
+};
+
+/** A snapshot taken as the list is read, a subscriber at a time (a store's scan). */
+export function snapshotBuilder(token: string): {
+  add(subscriber: Subscriber): void;
+  snapshot: ListSnapshot;
+} {
+  const entries: ListSnapshot['entries'] = new Map();
+  return {
+    add(s) {
+      entries.set(s.id, s.name === null ? UNNAMED[s.status] : { status: s.status, name: s.name });
+    },
+    snapshot: { token, entries },
+  };
 }
 
 /** A snapshot of `subscribers`, read after the store's token was `token`. */
 export function listSnapshot(token: string, subscribers: readonly Subscriber[]): ListSnapshot {
-  const entries: ListSnapshot['entries'] = new Map();
-  for (const s of subscribers) entries.set(s.id, { status: s.status, name: s.name });
-  return { token, entries };
+  const builder = snapshotBuilder(token);
+  for (const subscriber of subscribers) builder.add(subscriber);
+  return builder.snapshot;
 }
 
 export interface RecipientCheckOptions {
@@ -56,9 +79,10 @@ export function createRecipientCheck(
 
   async function read(): Promise<Snapshot> {
     const before = await store.changeToken();
-    const { entries } = listSnapshot(before, await store.list());
+    const builder = snapshotBuilder(before);
+    await store.scan(builder.add);
     token = before;
-    return entries;
+    return builder.snapshot.entries;
   }
 
   /** A new read when there is none, or when the store's token moved since the last one. */

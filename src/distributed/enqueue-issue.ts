@@ -13,7 +13,7 @@ import type { Context } from '../commands/context.js';
 import { loadClassifiedIssues, type SourceFlags } from '../commands/load-issues.js';
 import { indexPapers, pickIssue } from '../commands/plan.js';
 import type { Database } from '../db/database.js';
-import { type Plan, planIssue } from '../plan/index.js';
+import { createPlanner, type Plan } from '../plan/index.js';
 import type { SubscriberStore } from '../stores/types.js';
 import { loadRecentIssues, saveIssuePlan } from './issue-store.js';
 import { pruneSendHistory, readSendHistory } from './pg-history.js';
@@ -83,16 +83,13 @@ export async function enqueueIssue(input: EnqueueInput): Promise<EnqueueOutcome>
   if (input.skipWithoutPapers && issues.every((day) => day.papers.length === 0)) {
     return { kind: 'no-papers', date: issue.date };
   }
-  const subscribers = await input.store.list();
   const history = await readSendHistory(db, issue.date, config.plan.historyDays);
   // Weekly digests merge the week: the days planned earlier are in the issues table.
   const kept = await loadRecentIssues(db, issue.date, new Set(issues.map((day) => day.date)));
-  const plan = planIssue(
-    { issue, recent: [...recent, ...kept] },
-    subscribers,
-    history,
-    config.plan,
-  );
+  const planner = createPlanner({ issue, recent: [...recent, ...kept] }, history, config.plan);
+  // Planned as read, a page at a time: the whole list is never held.
+  await input.store.scan((subscriber) => planner.add(subscriber));
+  const plan = planner.finish();
   const papers = indexPapers([...kept, ...issues]);
   const settings = jobSettings(config.delivery);
   // A claim older than the job timeout belongs to a worker that died: its rows are due again.

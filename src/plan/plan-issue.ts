@@ -84,10 +84,26 @@ interface Selection {
   alreadySent: number;
 }
 
+/**
+ * One object for each distinct planned paper: most segments of a large list share their papers and
+ * the reasons for them, and a copy per segment (thousands of segments) cost megabytes for the
+ * whole send. Keyed by everything a PlannedPaper holds that differs between segments.
+ */
+type PlannedPapers = Map<string, PlannedPaper>;
+
+function shared(papers: PlannedPapers, planned: PlannedPaper): PlannedPaper {
+  const key = `${planned.paperId}\0${planned.issueDate}\0${planned.strength}\0${JSON.stringify(planned.reasons)}`;
+  const found = papers.get(key);
+  if (found) return found;
+  papers.set(key, planned);
+  return planned;
+}
+
 function selectPapers(
   pool: Pool,
   settings: SelectionSettings,
   sent: ReadonlySet<string>,
+  planned: PlannedPapers,
 ): Selection {
   const match = createPaperMatcher(settings);
   let matched = 0;
@@ -111,7 +127,7 @@ function selectPapers(
   const papers = fresh
     .sort(compareRank)
     .slice(0, settings.maxPapers)
-    .map(({ order: _order, ...planned }) => planned);
+    .map(({ order: _order, ...paper }) => shared(planned, paper));
   return { papers, matched, alreadySent: matched - fresh.length };
 }
 
@@ -171,6 +187,12 @@ function sortedByEmail<T extends { email: string; subscriberId: string }>(
   return order.sort(compare).map((index) => items[index] as T);
 }
 
+/** Plans an issue one subscriber at a time: `add` each, then `finish` once. */
+export interface Planner {
+  add(subscriber: Subscriber): void;
+  finish(): Plan;
+}
+
 /**
  * Plans one issue for a list of subscribers. See the comment at the top of this file for the
  * rules, match-paper.ts for what a segment selects and rank-papers.ts for the order.
@@ -181,6 +203,21 @@ export function planIssue(
   history: SendHistory,
   options: PlanOptions,
 ): Plan {
+  const planner = createPlanner(input, history, options);
+  for (const subscriber of subscribers) planner.add(subscriber);
+  return planner.finish();
+}
+
+/**
+ * planIssue for subscribers that come one at a time, as a store scans a large list: only what the
+ * plan keeps of each (id, address, segment) is held, never the whole list. The order they come in
+ * makes no difference to the plan.
+ */
+export function createPlanner(
+  input: PlanInput,
+  history: SendHistory,
+  options: PlanOptions,
+): Planner {
   const { issue } = input;
   const date = issue.date;
   const weekday = weekdayOf(date);
@@ -189,17 +226,19 @@ export function planIssue(
   const segmentOf = createSegmenter(options.maxPapers);
   // One detail text per weekday, not one per weekly subscriber.
   const notToday = new Map<Weekday, string>();
+  let count = 0;
 
-  for (const subscriber of subscribers) {
+  function add(subscriber: Subscriber): void {
+    count++;
     const who = { subscriberId: subscriber.id, email: subscriber.email };
     if (subscriber.status === 'unsubscribed') {
       const on = subscriber.unsubscribedAt?.slice(0, 10);
       skipped.push(skip(who, 'unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null));
-      continue;
+      return;
     }
     if (subscriber.status === 'bounced') {
       skipped.push(skip(who, 'bounced', 'the address bounced; it is suppressed', null));
-      continue;
+      return;
     }
     const { settings, id } = segmentOf(subscriber);
     if (settings.frequency === 'weekly') {
@@ -220,7 +259,7 @@ export function planIssue(
           notToday.set(settings.weekday, detail);
         }
         skipped.push(skip(who, 'weekly-not-today', detail, id));
-        continue;
+        return;
       }
     }
     let group = groups.get(id);
@@ -231,60 +270,72 @@ export function planIssue(
     group.recipients.push(who);
   }
 
-  const daily = dailyPool(issue);
-  const weekly = weeklyPool(issue, input.recent ?? []);
-  const segments: Segment[] = [];
-  for (const [id, { settings, recipients }] of groups) {
-    const pool = settings.frequency === 'weekly' ? weekly : daily;
-    const sent = recentlySent(history, id, date, options.historyDays);
-    const selection = selectPapers(pool, settings, sent);
-    const sorted = sortedByEmail(recipients);
-    const emptyReason: EmptyReason | null =
-      selection.papers.length > 0
-        ? null
-        : selection.matched > 0
-          ? 'all-already-sent'
-          : 'nothing-matched';
-    if (emptyReason !== null && !options.sendEmpty) {
-      const detail = emptyDetail(emptyReason, selection, pool, date, settings, options.historyDays);
-      for (const who of sorted) skipped.push(skip(who, emptyReason, detail, id));
-      continue;
-    }
-    segments.push({
-      id,
-      settings,
-      recipients: sorted,
-      issueDates: [...pool.issueDates],
-      papers: selection.papers,
-      matched: selection.matched,
-      alreadySent: selection.alreadySent,
-      empty: emptyReason !== null,
-      emptyReason,
-    });
-  }
+  return { add, finish };
 
-  segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
-  const skippedInOrder = sortedByEmail(skipped, (entry) => SKIP_REASONS.indexOf(entry.reason));
-  const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
-  const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);
-  const papers = new Set(segments.flatMap((s) => s.papers.map((paper) => paper.paperId)));
-  return {
-    version: 1,
-    date,
-    issueDates,
-    options: {
-      maxPapers: options.maxPapers,
-      historyDays: options.historyDays,
-      sendEmpty: options.sendEmpty,
-    },
-    segments,
-    skipped: skippedInOrder,
-    totals: {
-      subscribers: subscribers.length,
-      recipients: recipientCount,
-      skipped: skippedInOrder.length,
-      segments: segments.length,
-      papers: papers.size,
-    },
-  };
+  function finish(): Plan {
+    const daily = dailyPool(issue);
+    const weekly = weeklyPool(issue, input.recent ?? []);
+    const segments: Segment[] = [];
+    const planned: PlannedPapers = new Map();
+    for (const [id, { settings, recipients }] of groups) {
+      const pool = settings.frequency === 'weekly' ? weekly : daily;
+      const sent = recentlySent(history, id, date, options.historyDays);
+      const selection = selectPapers(pool, settings, sent, planned);
+      const sorted = sortedByEmail(recipients);
+      const emptyReason: EmptyReason | null =
+        selection.papers.length > 0
+          ? null
+          : selection.matched > 0
+            ? 'all-already-sent'
+            : 'nothing-matched';
+      if (emptyReason !== null && !options.sendEmpty) {
+        const detail = emptyDetail(
+          emptyReason,
+          selection,
+          pool,
+          date,
+          settings,
+          options.historyDays,
+        );
+        for (const who of sorted) skipped.push(skip(who, emptyReason, detail, id));
+        continue;
+      }
+      segments.push({
+        id,
+        settings,
+        recipients: sorted,
+        issueDates: [...pool.issueDates],
+        papers: selection.papers,
+        matched: selection.matched,
+        alreadySent: selection.alreadySent,
+        empty: emptyReason !== null,
+        emptyReason,
+      });
+    }
+
+    segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
+    const skippedInOrder = sortedByEmail(skipped, (entry) => SKIP_REASONS.indexOf(entry.reason));
+    const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
+    const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);
+    const papers = new Set(segments.flatMap((s) => s.papers.map((paper) => paper.paperId)));
+    return {
+      version: 1,
+      date,
+      issueDates,
+      options: {
+        maxPapers: options.maxPapers,
+        historyDays: options.historyDays,
+        sendEmpty: options.sendEmpty,
+      },
+      segments,
+      skipped: skippedInOrder,
+      totals: {
+        subscribers: count,
+        recipients: recipientCount,
+        skipped: skippedInOrder.length,
+        segments: segments.length,
+        papers: papers.size,
+      },
+    };
+  }
 }

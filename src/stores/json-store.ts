@@ -21,6 +21,7 @@ import {
   readSubscriberFile,
   readSubscriberFileAt,
   type SubscriberFileData,
+  scanSubscriberFileAt,
   serializeSubscriberFile,
   sortSubscribers,
 } from './subscriber-file.js';
@@ -137,6 +138,10 @@ export function createJsonStore(options: JsonStoreOptions): SubscriberStore {
             )
           : subscribers;
       return sortSubscribers(wanted);
+    },
+
+    async scan(visit) {
+      await scanSubscriberFileAt(path, label, topicIds, visit);
     },
 
     async get(ref) {

@@ -66,6 +66,8 @@ export type PostgresStoreOptions = (
   label?: string;
   /** The clock, for tests. */
   now?: () => Date;
+  /** Subscribers a scan reads per statement (default 5,000; smaller in tests, to see pages). */
+  scanPage?: number;
 };
 
 export type PostgresStore = SubscriberStore & WholeList;
@@ -100,6 +102,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     (options.url !== undefined ? describeDatabaseUrl(options.url) : 'the PostgreSQL database');
   const now = options.now ?? (() => new Date());
   const stamp = () => now().toISOString();
+  const scanPage = options.scanPage ?? 5000;
 
   /** PaperboyErrors as they are; an unusable database as a 'store' error; anything else is a bug. */
   function failure(error: unknown): unknown {
@@ -263,6 +266,21 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         params,
       );
       return rows.map(fromRow);
+    },
+
+    async scan(visit) {
+      // A page at a time, by id (the primary key), so a large list is never whole in memory.
+      let after = '';
+      for (;;) {
+        const rows = await query<SubscriberRow>(
+          `SELECT ${SUBSCRIBER_COLUMNS} FROM subscribers WHERE id > $1 ORDER BY id LIMIT $2`,
+          [after, scanPage],
+        );
+        for (const row of rows) visit(fromRow(row));
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < scanPage) return;
+        after = last.id;
+      }
     },
 
     async get(ref) {

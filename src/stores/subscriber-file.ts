@@ -47,7 +47,10 @@ function findDuplicates<T>(
 
 /** What the schema cannot see: the same address, id or hash twice, a purged address back. */
 function checkConsistency(
-  data: SubscriberFileData,
+  data: {
+    subscribers: readonly Pick<Subscriber, 'id' | 'email'>[];
+    suppressions: SubscriberFileData['suppressions'];
+  },
   lineOf: (path: readonly PropertyKey[]) => number | null,
 ): Problem[] {
   const at = (path: PropertyKey[]) => `${formatJsonPath(path)} (line ${lineOf(path) ?? '?'})`;
@@ -109,7 +112,11 @@ function brokenFile(label: string, problems: Problem[]): PaperboyError {
  * until the last one. `end` gives the same data as createFileSchema would, or null when anything is
  * wrong or unusual: the caller then reads the file the slow way, which says what.
  */
-function createFastReader(topicIds: readonly string[]) {
+function createFastReader(
+  topicIds: readonly string[],
+  /** Given each record instead of keeping it (then `end` has no subscribers). */
+  onRecord?: (subscriber: Subscriber) => void,
+) {
   const validate = createRecordValidator(topicIds);
   const subscribers: Subscriber[] = [];
   const scanner = createListScanner('subscribers', (item) => {
@@ -120,8 +127,10 @@ function createFastReader(topicIds: readonly string[]) {
       return false;
     }
     const subscriber = validate(record);
-    if (subscriber !== null) subscribers.push(subscriber);
-    return subscriber !== null;
+    if (subscriber === null) return false;
+    if (onRecord) onRecord(subscriber);
+    else subscribers.push(subscriber);
+    return true;
   });
   return {
     push: (piece: string) => scanner.push(piece),
@@ -197,6 +206,44 @@ export async function readSubscriberFileAt(
   const data = read ? reader.end() : null;
   if (data !== null && checkConsistency(data, () => null).length === 0) return data;
   return readSubscriberFile(await readTextFile(path, label), label, topicIds);
+}
+
+/**
+ * The subscribers of the file at `path`, in file order, handed to `visit` as they are read and
+ * not kept: planning a large list then never holds the whole list. Only each one's id and address
+ * are kept, for the checks that need the whole file (the same address or id twice); a file with
+ * a problem throws what readSubscriberFileAt throws, after some subscribers may have been visited.
+ */
+export async function scanSubscriberFileAt(
+  path: string,
+  label: string,
+  topicIds: readonly string[],
+  visit: (subscriber: Subscriber) => void,
+): Promise<void> {
+  const seen: Pick<Subscriber, 'id' | 'email'>[] = [];
+  const reader = createFastReader(topicIds, (subscriber) => {
+    seen.push({ id: subscriber.id, email: subscriber.email });
+    visit(subscriber);
+  });
+  const read = await readTextPieces(path, label, (piece) => reader.push(piece));
+  if (read === null) return;
+  const data = read ? reader.end() : null;
+  if (data !== null) {
+    const whole = { subscribers: seen, suppressions: data.suppressions };
+    if (checkConsistency(whole, () => null).length === 0) return;
+  }
+  // Something is wrong, or unusual: the whole file the slow way, which names any problem, or
+  // gives the subscribers the fast reader stopped at.
+  const slow = readSubscriberFile(await readTextFile(path, label), label, topicIds);
+  if (seen.some((subscriber, index) => slow.subscribers[index]?.id !== subscriber.id)) {
+    // Replaced (by an atomic rename) between the two reads: what was visited is another list.
+    throw new PaperboyError('store', `${label} changed while it was being read`, {
+      hint: 'run the command again',
+    });
+  }
+  for (let index = seen.length; index < slow.subscribers.length; index++) {
+    visit(slow.subscribers[index] as Subscriber);
+  }
 }
 
 function compareText(a: string, b: string): number {

@@ -95,6 +95,13 @@ export type SubscriberRef = string;
 export interface SubscriberStore {
   /** Sorted by email (case-insensitively). */
   list(filter?: ListFilter): Promise<Subscriber[]>;
+  /**
+   * Hands every subscriber to `visit` once, in no particular order, as they are read: planning
+   * a large list then never holds the whole list (list() does, and sorts it). A broken store
+   * throws as list() does, possibly after some subscribers were visited: a caller keeps nothing
+   * it built from a scan that threw.
+   */
+  scan(visit: (subscriber: Subscriber) => void): Promise<void>;
   /** By id, or by email compared case-insensitively after trimming. */
   get(ref: SubscriberRef): Promise<Subscriber | null>;
   /**

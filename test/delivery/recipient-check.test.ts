@@ -44,9 +44,9 @@ describe('the send-time suppression check', () => {
     // The real store, with its reads counted.
     const counted = {
       ...store,
-      list: (...args: Parameters<typeof store.list>) => {
+      scan: (...args: Parameters<typeof store.scan>) => {
         reads++;
-        return store.list(...args);
+        return store.scan(...args);
       },
     };
     let clock = 0;
@@ -66,9 +66,9 @@ describe('the send-time suppression check', () => {
     let reads = 0;
     const counted = {
       ...store,
-      list: (...args: Parameters<typeof store.list>) => {
+      scan: (...args: Parameters<typeof store.scan>) => {
         reads++;
-        return store.list(...args);
+        return store.scan(...args);
       },
     };
     let clock = 0;

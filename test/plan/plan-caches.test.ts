@@ -98,6 +98,20 @@ describe('planIssue on a mixed list', () => {
     expect(result.skipped.length).toBeGreaterThan(20);
     expect(formatPlan(result, TOPICS)).toContain('weekly on monday; next digest 2025-11-03');
   });
+
+  it('keeps one object per distinct planned paper, shared by the segments that have it', () => {
+    const result = plan(mixedList());
+    const papers = result.segments.flatMap((segment) => segment.papers);
+    const byContent = new Map<string, Set<object>>();
+    for (const paper of papers) {
+      const key = JSON.stringify(paper);
+      byContent.set(key, (byContent.get(key) ?? new Set()).add(paper));
+    }
+    // Papers alike are one object; papers that differ (another reason, another strength) are not.
+    for (const objects of byContent.values()) expect(objects.size).toBe(1);
+    expect(byContent.size).toBeLessThan(papers.length);
+    expect(new Set(papers).size).toBe(byContent.size);
+  });
 });
 
 describe('createPaperMatcher', () => {

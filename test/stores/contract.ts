@@ -284,6 +284,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await store.list({ topic: 'robotics', status: 'unsubscribed' })).toEqual([]);
       });
 
+      it('scan hands over every subscriber once, as list has them', async () => {
+        const visited: string[] = [];
+        await store.scan((subscriber) => visited.push(subscriber.id));
+        expect(visited).toEqual([]);
+        for (let n = 0; n < 7; n++) {
+          await store.add({ email: `reader${n}@example.org`, topics: ['graphs'] });
+        }
+        await store.setStatus('reader3@example.org', 'unsubscribed');
+        await store.remove('reader5@example.org', { purge: true });
+        const scanned = new Map<string, unknown>();
+        await store.scan((subscriber) => {
+          expect(scanned.has(subscriber.id)).toBe(false);
+          scanned.set(subscriber.id, subscriber);
+        });
+        const listed = await store.list();
+        expect(listed).toHaveLength(6);
+        expect(scanned.size).toBe(listed.length);
+        for (const subscriber of listed) expect(scanned.get(subscriber.id)).toEqual(subscriber);
+      });
+
       it('sorts by the lower-cased address in byte order: punctuation and digits count', async () => {
         const emails = [
           'b@example.org',

@@ -381,6 +381,9 @@ describe('a broken subscriber file', () => {
       );
       const addError = await caught(store.add({ email: 'new@example.org', topics: ['llm'] }));
       expect(addError.message).toBe(listError.message);
+      // A scan (planning) fails the same way, wherever in the file the problem is.
+      const scanError = await caught(store.scan(() => {}));
+      expect(scanError.message).toBe(listError.message);
       await caught(store.remove('reader1@example.org', { purge: true }));
       await caught(store.import([{ email: 'new@example.org', topics: ['llm'] }]));
       expect(readFileSync(path, 'utf8')).toBe(text);

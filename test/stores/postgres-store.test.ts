@@ -11,6 +11,7 @@ import { createPostgresStore, type PostgresStore } from '../../src/stores/postgr
 import { readSubscriberFile, sortSubscribers } from '../../src/stores/subscriber-file.js';
 import { hashEmail } from '../../src/subscribers/email.js';
 import { defaultTopics } from '../../src/topics/default-taxonomy.js';
+import type { Subscriber } from '../../src/types.js';
 import { ROOT } from '../cli/run-cli.js';
 import { createTestDatabase } from '../pg/postgres-server.js';
 import { describeStoreContract } from './contract.js';
@@ -315,5 +316,24 @@ describe('a list of 100,000', () => {
     const graphs = await store.list({ topic: 'graphs', status: 'active' });
     expect(graphs.length).toBeGreaterThan(80_000);
     expect(graphs.every((subscriber) => subscriber.status === 'active')).toBe(true);
+    // scan (planning): the same records, 5,000 a statement (20 full pages, then an empty one).
+    const scanned: Subscriber[] = [];
+    await store.scan((subscriber) => scanned.push(subscriber));
+    expect(sortSubscribers(scanned)).toEqual(list);
   }, 60_000);
+
+  it('scan reads page after page by id: every subscriber once, whatever the page size', async () => {
+    for (const rows of [20, 21]) {
+      await emptyTables();
+      const store = createPostgresStore({ db, topicIds: TOPIC_IDS, scanPage: 7 });
+      for (let n = 0; n < rows; n++) {
+        await store.add({ email: `reader${n}@example.org`, topics: ['graphs'] });
+      }
+      const ids: string[] = [];
+      await store.scan((subscriber) => ids.push(subscriber.id));
+      expect(ids).toHaveLength(rows);
+      expect(new Set(ids).size).toBe(rows);
+      expect(ids).toEqual((await store.list()).map((subscriber) => subscriber.id).sort());
+    }
+  });
 });
