@@ -9,6 +9,7 @@ import { runPlan } from './commands/plan.js';
 import { registerSubscribersCommand } from './commands/subscribers.js';
 import { runTopics } from './commands/topics.js';
 import { ExitCode, PaperboyError } from './errors.js';
+import { keepHeapNearLive } from './heap-growth.js';
 import { DEFAULT_PREVIEW_HOST, DEFAULT_PREVIEW_PORT } from './preview/defaults.js';
 import { SOURCE_FORMATS, SOURCE_HELP } from './sources/index.js';
 
@@ -270,6 +271,7 @@ ${SOURCE_ARGUMENT_HELP}`,
           },
         );
       }
+      keepHeapNearLive();
       // Loaded on use, like preview: MJML and nodemailer would slow every other command's start.
       const { runSend } = await import('./commands/send.js');
       await runSend(source, flags);
@@ -315,6 +317,7 @@ Example:
   SMTP_URL=smtps://user:pass@smtp.example.org:465 PAPERBOY_SECRET=... paperboy serve --port 8080`,
     )
     .action(async (flags) => {
+      keepHeapNearLive();
       // Loaded on use, like send: node-cron, the web app and nodemailer stay out of other commands.
       const { runServe } = await import('./commands/serve.js');
       await runServe(flags);
@@ -358,6 +361,7 @@ Example:
     paperboy worker --concurrency 10`,
     )
     .action(async (flags) => {
+      keepHeapNearLive();
       const { runWorker } = await import('./commands/worker.js');
       await runWorker(flags);
     });
