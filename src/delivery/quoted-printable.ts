@@ -2,10 +2,11 @@
 // segment: with thousands of segments that encoding is on the hot path (nodemailer's encoder, a
 // JavaScript loop building strings and then a regular-expression line wrapper, manages about
 // 20 MB/s; a string version with native regular expressions about 25 MB/s). This one works on the
-// UTF-8 bytes, two passes per line: one measures the encoded line (whether it is cut at all
-// depends on its whole length), one writes it with its soft breaks. The encoding is nodemailer's `encode` character for
-// character, with line breaks as CRLF and soft line breaks where a line is too long
-// (test/delivery/quoted-printable.test.ts holds it to a plain string reference).
+// UTF-8 bytes, one pass per line writing it with its soft breaks; whether the rest of a line is
+// cut depends on its encoded length, so only its last 76 columns are measured, from the end. The
+// encoding is nodemailer's `encode` character for character, with line breaks as CRLF and soft
+// line breaks where a line is too long (test/delivery/quoted-printable.test.ts holds it to a plain
+// string reference).
 
 /** The longest line, without its CRLF. */
 export const QP_LINE_LENGTH = 76;
@@ -56,10 +57,15 @@ export function encodeQuotedPrintable(text: string): Buffer {
     if (!hasBreak) end = length;
     // A CR right before the LF belongs to the line break, not to the line.
     const contentEnd = hasBreak && end > start && input[end - 1] === CR ? end - 1 : end;
-    // The encoded line's length decides whether it is cut at all (a line of 76 is not).
-    let rest = 0;
-    for (let i = start; i < contentEnd; i++) rest += widthAt(input, i, contentEnd);
-    let cutting = rest > QP_LINE_LENGTH;
+    // Whether the rest of a line is cut at all depends on its encoded length (a rest of 76 fits
+    // on one line). Only the last 76 columns can fit, so instead of measuring the whole line, find
+    // where they start, walking back from its end: the rest from `fits` on is 76 or less.
+    let fits = contentEnd;
+    for (let tail = 0; fits > start; fits--) {
+      tail += widthAt(input, fits - 1, contentEnd);
+      if (tail > QP_LINE_LENGTH) break;
+    }
+    let cutting = start < fits;
     let column = 0;
     for (let i = start; i < contentEnd; i++) {
       const byte = input[i] as number;
@@ -70,7 +76,7 @@ export function encodeQuotedPrintable(text: string): Buffer {
         out[written++] = CR;
         out[written++] = LF;
         column = 0;
-        cutting = rest > QP_LINE_LENGTH;
+        cutting = i < fits;
       }
       if (width === 1) {
         out[written++] = byte;
@@ -80,7 +86,6 @@ export function encodeQuotedPrintable(text: string): Buffer {
         out[written++] = HEX[byte & 15] as number;
       }
       column += width;
-      rest -= width;
     }
     if (!hasBreak) break;
     out[written++] = CR;
