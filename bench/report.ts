@@ -17,6 +17,11 @@ export interface SizeResult {
     wallMs: number;
     exitCode: number | null;
     peakRssMB: number | null;
+    /**
+     * CPU time per planned message (user and system, every thread): the sender's whole command
+     * (start-up, plan and render included), and the sink's while it received them.
+     */
+    cpuMsPerMessage: { sender: number | null; sink: number };
     sinkMessages: number;
     duplicates: number;
     /** Messages per second between the sink's first and last message. */
@@ -159,6 +164,13 @@ export function formatMarkdown(results: Results): string {
     [
       '**delivery, sustained**',
       ...results.sizes.map((s) => `**${n(s.send.sustainedPerSecond ?? 0)} msg/s**`),
+    ],
+    [
+      'CPU per message: sender / sink',
+      ...results.sizes.map(
+        (s) =>
+          `${s.send.cpuMsPerMessage.sender === null ? '?' : n(s.send.cpuMsPerMessage.sender, 2)} / ${n(s.send.cpuMsPerMessage.sink, 2)} ms`,
+      ),
     ],
     [
       '**peak RSS of the sender**',

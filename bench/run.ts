@@ -377,6 +377,10 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
         wallMs: send.wallMs,
         exitCode: send.exitCode,
         peakRssMB: send.maxRssBytes === null ? null : send.maxRssBytes / 2 ** 20,
+        cpuMsPerMessage: {
+          sender: send.cpuMs === null ? null : send.cpuMs / planned,
+          sink: received.cpuMs / planned,
+        },
         sinkMessages: received.messages,
         duplicates,
         sustainedPerSecond: sustained,

@@ -11,6 +11,8 @@ export interface SendRun {
   wallMs: number;
   exitCode: number | null;
   maxRssBytes: number | null;
+  /** CPU time the sender used (user and system, every thread), in ms. */
+  cpuMs: number | null;
   stdout: string;
   stderr: string;
 }
@@ -66,11 +68,16 @@ export async function runSend(input: SendRunInput): Promise<SendRun> {
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const wallMs = performance.now() - started;
   let maxRssBytes: number | null = null;
+  let cpuMs: number | null = null;
   try {
-    maxRssBytes = (JSON.parse(readFileSync(input.rssFile, 'utf8')) as { maxRssBytes: number })
-      .maxRssBytes;
+    const usage = JSON.parse(readFileSync(input.rssFile, 'utf8')) as {
+      maxRssBytes: number;
+      cpuMicros: number;
+    };
+    maxRssBytes = usage.maxRssBytes;
+    cpuMs = usage.cpuMicros / 1000;
   } catch {
-    // The process died before its exit hook: no figure, and the run is reported as failed.
+    // The sender died before it could write the file: the figures are unknown.
   }
-  return { wallMs, exitCode, maxRssBytes, stdout, stderr };
+  return { wallMs, exitCode, maxRssBytes, cpuMs, stdout, stderr };
 }

@@ -17,6 +17,8 @@ export interface SinkReport {
   firstAt: number | null;
   lastAt: number | null;
   sampled: number;
+  /** CPU time the sink used since it started or was last reset (user and system), in ms. */
+  cpuMs: number;
 }
 
 const sampleDir = process.env.SINK_SAMPLE_DIR ?? null;
@@ -28,6 +30,7 @@ let messages = 0;
 let firstAt: number | null = null;
 let lastAt: number | null = null;
 let sampled = 0;
+let cpuSince = process.cpuUsage();
 
 function sampledRecipient(address: string): boolean {
   if (!sampleDir) return false;
@@ -65,6 +68,10 @@ const server = new SMTPServer({
   },
 });
 
+function cpuMillis(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 if (sampleDir) mkdirSync(sampleDir, { recursive: true });
 server.listen(0, '127.0.0.1', () => {
   const address = server.server.address();
@@ -80,6 +87,7 @@ process.on('message', (message: { kind: string }) => {
       firstAt,
       lastAt,
       sampled,
+      cpuMs: cpuMillis(process.cpuUsage(cpuSince)),
     };
     process.send?.({ kind: 'report', report });
   } else if (message.kind === 'reset') {
@@ -87,6 +95,7 @@ process.on('message', (message: { kind: string }) => {
     messages = 0;
     firstAt = lastAt = null;
     sampled = 0;
+    cpuSince = process.cpuUsage();
     process.send?.({ kind: 'reset' });
   }
 });
