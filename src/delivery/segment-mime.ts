@@ -21,7 +21,7 @@ import {
   composeMessage,
   listUnsubscribeValue,
 } from './compose-message.js';
-import { encodeQuotedPrintable } from './quoted-printable.js';
+import { encodeQuotedPrintable, QP_LINE_LENGTH } from './quoted-printable.js';
 import type { MessagePiece } from './transport.js';
 
 /** What a segment's messages share: everything of ComposeMessageInput but the recipient's. */
@@ -84,13 +84,21 @@ function encodeBody(slotted: SlottedText): EncodedBody {
 }
 
 /**
- * A slot value (a name, a URL) as quoted-printable. Most are short runs of printable ASCII with no
- * "=" and no space at either end, which encode to themselves: those skip the encoder.
+ * A slot value (a name, a URL) as quoted-printable. Most are runs of printable ASCII with no "="
+ * and no space at either end: those encode to themselves, cut with soft breaks when longer than
+ * a line (a link is about 100 characters), and skip the encoder. The test holds both ways to the
+ * same text.
  */
-const ENCODES_TO_ITSELF =
-  /^[\x21-\x3c\x3e-\x7e](?:[\x20-\x3c\x3e-\x7e]{0,74}[\x21-\x3c\x3e-\x7e])?$/;
+const PRINTABLE_RUN = /^[\x21-\x3c\x3e-\x7e](?:[\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?$/;
 export function encodeSlotValue(value: string): string {
-  return ENCODES_TO_ITSELF.test(value) ? value : encodeQuotedPrintable(value).toString('latin1');
+  if (!PRINTABLE_RUN.test(value)) return encodeQuotedPrintable(value).toString('latin1');
+  // As the encoder cuts: after 75 columns, for as long as more than a line's worth is left.
+  let encoded = '';
+  let at = 0;
+  for (; value.length - at > QP_LINE_LENGTH; at += QP_LINE_LENGTH - 1) {
+    encoded += `${value.slice(at, at + QP_LINE_LENGTH - 1)}${SOFT_BREAK_TEXT}`;
+  }
+  return at === 0 ? value : encoded + value.slice(at);
 }
 
 function fillBody(

@@ -210,10 +210,16 @@ describe('createSegmentMessage', () => {
   it('passes slot values that encode to themselves through, and encodes the rest', () => {
     const next = seededRandom(12);
     const alphabet = ['a', 'Z', '9', ' ', '=', '\t', '.', '/', '?', '&', '\u00e9', '~', '-'];
-    for (let n = 0; n < 5000; n++) {
-      const value = Array.from({ length: Math.floor(next() * 90) }, () => pick(alphabet)).join('');
+    // Links and names as they come (printable, often longer than a line), and anything else.
+    const printable = ['a', 'Z', '9', ' ', '.', '/', '?', '&', '~', '-', '_'];
+    for (let n = 0; n < 10_000; n++) {
+      const letters = n % 2 === 0 ? printable : alphabet;
+      const length = Math.floor(next() * (n % 3 === 0 ? 320 : 90));
+      const value = Array.from({ length }, () => pick(letters)).join('');
       expect(encodeSlotValue(value)).toBe(encodeQuotedPrintable(value).toString('latin1'));
     }
+    const link = `https://papers.example.org/unsubscribe/k1.sub_9f2c1a7e5b03d861.${'Q'.repeat(43)}`;
+    expect(encodeSlotValue(link)).toBe(`${link.slice(0, 75)}=\r\n${link.slice(75)}`);
     function pick(items: readonly string[]): string {
       return items[Math.floor(next() * items.length)] as string;
     }
