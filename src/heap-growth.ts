@@ -5,8 +5,9 @@
 // segment, its encoded bodies and every message in flight live a little while, long enough to be
 // promoted, and then die. At 100,000 subscribers that let a process with about 60 MB live data
 // peak near 370 MB of RSS. With growth capped at half of what is live, full collections come
-// sooner and the peak stays under 256 MB, at no measurable cost in messages per second
-// (`npm run bench` measures both on every run; README, Performance).
+// sooner and the peak stays under 256 MB. The collector then takes about 5-10% more CPU, which
+// was inside the run-to-run noise of messages per second (`npm run bench` measures both on every
+// run; README, Performance).
 //
 // V8 reads this flag each time it sets the next limit, so setting it once the process runs
 // takes effect from the next collection. Node does not let --heap-growing-percent through

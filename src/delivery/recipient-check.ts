@@ -30,7 +30,10 @@ const UNNAMED: Record<SubscriberStatus, Entry> = {
   bounced: Object.freeze({ status: 'bounced', name: null }),
 };
 
-/** A snapshot taken as the list is read, a subscriber at a time (a store's scan). */
+/**
+ * A snapshot taken as the list is read, a subscriber at a time (a store's scan), after the store's
+ * token was `token`.
+ */
 export function snapshotBuilder(token: string): {
   add(subscriber: Subscriber): void;
   snapshot: ListSnapshot;
@@ -42,13 +45,6 @@ export function snapshotBuilder(token: string): {
     },
     snapshot: { token, entries },
   };
-}
-
-/** A snapshot of `subscribers`, read after the store's token was `token`. */
-export function listSnapshot(token: string, subscribers: readonly Subscriber[]): ListSnapshot {
-  const builder = snapshotBuilder(token);
-  for (const subscriber of subscribers) builder.add(subscriber);
-  return builder.snapshot;
 }
 
 export interface RecipientCheckOptions {

@@ -103,7 +103,7 @@ function selectPapers(
   pool: Pool,
   settings: SelectionSettings,
   sent: ReadonlySet<string>,
-  planned: PlannedPapers,
+  known: PlannedPapers,
 ): Selection {
   const match = createPaperMatcher(settings);
   let matched = 0;
@@ -127,7 +127,7 @@ function selectPapers(
   const papers = fresh
     .sort(compareRank)
     .slice(0, settings.maxPapers)
-    .map(({ order: _order, ...paper }) => shared(planned, paper));
+    .map(({ order: _order, ...paper }) => shared(known, paper));
   return { papers, matched, alreadySent: matched - fresh.length };
 }
 
