@@ -23,11 +23,26 @@ export interface SizeResult {
      */
     cpuMsPerMessage: { sender: number | null; sink: number };
     sinkMessages: number;
+    /** Average size of a message as the sink read it. */
+    averageMessageBytes: number;
     duplicates: number;
     /** Messages per second between the sink's first and last message. */
     sustainedPerSecond: number | null;
     /** Planned messages over the whole command's wall time (start-up, plan, render included). */
     endToEndPerSecond: number;
+  };
+  /**
+   * The sink's sample of this send's messages sent again, `messages` of them, through the same SMTP
+   * pool and connections to the same sink, with nothing else running (transport-alone.ts): what
+   * the transport costs by itself.
+   */
+  transportAlone: {
+    messages: number;
+    /** Sampled messages sent in turn. */
+    distinct: number;
+    averageMessageBytes: number;
+    sustainedPerSecond: number | null;
+    cpuMsPerMessage: { sender: number; sink: number };
   };
   straightforward: {
     sampled: number;
@@ -173,6 +188,21 @@ export function formatMarkdown(results: Results): string {
       ),
     ],
     [
+      'message size, average',
+      ...results.sizes.map((s) => `${n(s.send.averageMessageBytes / 1024, 1)} KB`),
+    ],
+    [
+      'transport alone: the same messages, pool and sink',
+      ...results.sizes.map((s) => `${n(s.transportAlone.sustainedPerSecond ?? 0)} msg/s`),
+    ],
+    [
+      'transport alone, CPU per message: sender / sink',
+      ...results.sizes.map(
+        (s) =>
+          `${n(s.transportAlone.cpuMsPerMessage.sender, 2)} / ${n(s.transportAlone.cpuMsPerMessage.sink, 2)} ms`,
+      ),
+    ],
+    [
       '**peak RSS of the sender**',
       ...results.sizes.map(
         (s) => `**${s.send.peakRssMB === null ? '?' : n(s.send.peakRssMB)} MB**`,
@@ -201,6 +231,7 @@ export function formatMarkdown(results: Results): string {
     ['target', 'wanted', 'measured', ''],
     ...results.targets.map((t) => [t.name, t.target, t.actual, t.met ? 'met' : '**missed**']),
   ];
+  const budget = deliveryBudget(results);
   return [
     `Measured ${results.generatedAt.slice(0, 10)} with \`${results.command}\` on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}; the SMTP sink runs on the same machine in its own process.`,
     '',
@@ -210,7 +241,45 @@ export function formatMarkdown(results: Results): string {
     '',
     table(targetRows),
     '',
+    ...(budget ? [budget, ''] : []),
   ].join('\n');
+}
+
+/** The target rate. */
+const TARGET_PER_SECOND = 2000;
+/** Fewer messages than this say little about a steady rate (see deliveryBudget). */
+const BUDGET_MIN_MESSAGES = 10_000;
+
+/**
+ * The CPU accounting of the delivery target at the largest size: what the machine gives per
+ * message at the target rate, what the transport alone takes of it, and what the sender used on
+ * everything else.
+ */
+export function deliveryBudget(results: Results): string | null {
+  const largest = results.sizes.at(-1);
+  const sender = largest?.send.cpuMsPerMessage.sender;
+  if (!largest || sender === null || sender === undefined) return null;
+  // A short run's figures are mostly the JIT warming up (the --quick mode's 730 messages).
+  if (largest.transportAlone.messages < BUDGET_MIN_MESSAGES) return null;
+  const perMessage = (results.machine.cpus * 1000) / TARGET_PER_SECOND;
+  const alone = largest.transportAlone.cpuMsPerMessage;
+  const left = perMessage - alone.sender - alone.sink;
+  const rest = sender - alone.sender;
+  const head = [
+    `CPU budget of ${n(TARGET_PER_SECOND)} messages/s at ${n(largest.subscribers)}: ${results.machine.cpus} cores give ${n(perMessage, 2)} ms of CPU per message, for the sender and the sink together.`,
+    `Sending finished messages alone takes ${n(alone.sender, 2)} ms (sender) + ${n(alone.sink, 2)} ms (sink),`,
+  ];
+  if (left <= 0) {
+    return [
+      ...head,
+      'the whole budget: with these parts the target is out of reach on this machine, whatever the rest costs.',
+    ].join(' ');
+  }
+  return [
+    ...head,
+    `which leaves ${n(left, 2)} ms per message for everything else the sender does.`,
+    `This run's sender used ${n(sender, 2)} ms per message in all, so about ${n(rest, 2)} ms on everything but the transport: ${rest <= left ? 'within' : `${n(rest / left, 1)} times`} that budget.`,
+  ].join(' ');
 }
 
 export function formatReport(results: Results): string {

@@ -40,8 +40,10 @@ import { formatPostgresMarkdown, runPostgresBench, updateReadmePostgres } from '
 import { formatReport, type Results, type SizeResult, targetsOf, updateReadme } from './report.js';
 import { runSend } from './send-run.js';
 import { startSink } from './sink-client.js';
+import type { SinkReport } from './smtp-sink.js';
 import { runStraightforward } from './straightforward.js';
 import { syntheticArchive, syntheticHfJson, syntheticSubscriberLines } from './synthetic.js';
+import { runTransportAlone } from './transport-alone.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = join(ROOT, 'examples/hf-papers-2025-10-31.txt');
@@ -53,6 +55,8 @@ const SENDER = {
 };
 const BASE_URL = 'https://papers.example.org';
 const SECRET = `k1:${'5eed'.repeat(16)}`;
+/** Loopback: enough connections to keep the sink busy; a real provider sets its own limits. */
+const DELIVERY = { concurrency: 20, maxMessages: 1000 };
 
 function readFlags() {
   try {
@@ -159,6 +163,13 @@ function measureClassification(seedText: string) {
   return { papersPerSecond, compileMs };
 }
 
+/** Messages per second between the sink's first and last message. */
+function sustainedOf(report: SinkReport): number | null {
+  return report.firstAt !== null && report.lastAt !== null && report.lastAt > report.firstAt
+    ? report.messages / ((report.lastAt - report.firstAt) / 1000)
+    : null;
+}
+
 function writeWorkspace(
   dir: string,
   size: number,
@@ -173,8 +184,7 @@ function writeWorkspace(
       dataDir: join(dir, 'data'),
       baseUrl: BASE_URL,
       sender: SENDER,
-      // Loopback: enough connections to keep the sink busy; a real provider sets its own limits.
-      delivery: { concurrency: 20, maxMessages: 1000 },
+      delivery: DELIVERY,
     }),
   );
   return { configPath, subscribersPath };
@@ -333,10 +343,23 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
       problems.push(`the sink counted ${received.messages} messages; the plan has ${planned}`);
     if (duplicates > 0) problems.push(`${duplicates} recipients got more than one message`);
     if (check.checked === 0) problems.push('no message was sampled');
-    const sustained =
-      received.firstAt !== null && received.lastAt !== null && received.lastAt > received.firstAt
-        ? received.messages / ((received.lastAt - received.firstAt) / 1000)
-        : null;
+    const sustained = sustainedOf(received);
+
+    await sink.reset();
+    log(`${size} subscribers: the transport alone, ${planned} sampled messages sent again`);
+    const alone = await runTransportAlone({
+      sampleDir,
+      messages: planned,
+      connections: DELIVERY.concurrency,
+      maxMessages: DELIVERY.maxMessages,
+      smtpUrl: sink.url,
+    });
+    const aloneReceived = await sink.report();
+    if (alone.failed > 0 || aloneReceived.messages !== planned) {
+      problems.push(
+        `transport alone: the sink counted ${aloneReceived.messages} of ${planned} (${alone.failed} failed)`,
+      );
+    }
 
     await sink.reset();
     const sampleSize = quick ? 30 : Math.min(planned, size <= 1000 ? planned : 300);
@@ -382,9 +405,20 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
           sink: received.cpuMs / planned,
         },
         sinkMessages: received.messages,
+        averageMessageBytes: received.messages > 0 ? received.bytes / received.messages : 0,
         duplicates,
         sustainedPerSecond: sustained,
         endToEndPerSecond: planned / (send.wallMs / 1000),
+      },
+      transportAlone: {
+        messages: alone.messages,
+        distinct: alone.distinct,
+        averageMessageBytes: alone.averageBytes,
+        sustainedPerSecond: sustainedOf(aloneReceived),
+        cpuMsPerMessage: {
+          sender: alone.cpuMs / alone.messages,
+          sink: aloneReceived.cpuMs / alone.messages,
+        },
       },
       straightforward: {
         sampled: straightforward.messages,

@@ -17,6 +17,8 @@ export interface SinkReport {
   firstAt: number | null;
   lastAt: number | null;
   sampled: number;
+  /** Bytes of message data received (as read: after the server undid the dot-stuffing). */
+  bytes: number;
   /** CPU time the sink used since it started or was last reset (user and system), in ms. */
   cpuMs: number;
 }
@@ -30,6 +32,7 @@ let messages = 0;
 let firstAt: number | null = null;
 let lastAt: number | null = null;
 let sampled = 0;
+let bytes = 0;
 let cpuSince = process.cpuUsage();
 
 function sampledRecipient(address: string): boolean {
@@ -48,6 +51,7 @@ const server = new SMTPServer({
     const keep = sampleDir !== null && to.some(sampledRecipient);
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
       if (keep) chunks.push(chunk);
     });
     stream.on('end', () => {
@@ -91,6 +95,7 @@ process.on('message', (message: { kind: string }) => {
       firstAt,
       lastAt,
       sampled,
+      bytes,
       cpuMs: cpuMillis(process.cpuUsage(cpuSince)),
     };
     process.send?.({ kind: 'report', report });
@@ -99,6 +104,7 @@ process.on('message', (message: { kind: string }) => {
     messages = 0;
     firstAt = lastAt = null;
     sampled = 0;
+    bytes = 0;
     cpuSince = process.cpuUsage();
     process.send?.({ kind: 'reset' });
   }
