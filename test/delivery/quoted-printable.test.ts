@@ -101,6 +101,24 @@ describe('quoted-printable', () => {
     }
   });
 
+  it('and on 2,000 mostly plain texts, like the HTML of an email: long runs, now and then an escape', () => {
+    const next = seededRandom(7);
+    const plain = 'abcdefghijklmnopqrstuvwxyz<>/"; .:-';
+    for (let n = 0; n < 2_000; n++) {
+      let text = '';
+      const length = Math.floor(next() * 3_000);
+      while (text.length < length) {
+        // Runs of plain characters (spaces included) as long as several lines, then one of the
+        // alphabet's characters, which may be escaped, a space before a break, or a break.
+        const run = Math.floor(next() * 200);
+        for (let i = 0; i < run; i++) text += plain[Math.floor(next() * plain.length)];
+        text += ALPHABET[Math.floor(next() * ALPHABET.length)];
+      }
+      const ours = encode(text);
+      if (ours !== reference(text)) expect(ours).toBe(reference(text));
+    }
+  });
+
   it('escapes a space or tab before a break or at the end, and nothing else of a short line', () => {
     expect(encode('a=b\nc')).toBe('a=3Db\r\nc');
     expect(encode('tail \r\nend ')).toBe('tail=20\r\nend=20');
