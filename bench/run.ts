@@ -1,6 +1,7 @@
 // `npm run bench`: measures every stage of the pipeline at 1k, 10k and 100k subscribers, sends
-// each list end to end through the built CLI to an SMTP sink in its own process, measures the
-// straightforward per-recipient path on the same data, checks that what arrived is right, and
+// each list end to end through the built CLI to an SMTP sink in its own process, sends the sink's
+// sample of those messages again through the same SMTP pool to time the transport alone, measures
+// the straightforward per-recipient path on the same data, checks that what arrived is right, and
 // writes bench/results.json and the README's Performance table.
 //
 //   npm run bench                    full run (a few minutes), updates results.json and README
