@@ -5,8 +5,14 @@
 // UTF-8 bytes, one pass per line writing it with its soft breaks; whether the rest of a line is
 // cut depends on its encoded length, so only its last 76 columns are measured, from the end. The
 // encoding is nodemailer's `encode` character for character, with line breaks as CRLF and soft
-// line breaks where a line is too long (test/delivery/quoted-printable.test.ts holds it to a plain
-// string reference).
+// line breaks where a line is too long, and one addition: a "." that would start a line is written
+// =2E (test/delivery/quoted-printable.test.ts holds it to a plain string reference).
+//
+// Why the dot: SMTP doubles a dot that starts a line (dot-stuffing), and nodemailer's stream does
+// it by copying the whole message into a new buffer, about 30 KB per message, tens of megabytes a
+// second for the garbage collector. Every digest had a few such lines (CSS rules like ".pb-head",
+// wrapped text). RFC 2045 6.7 (1) lets any octet be written =XX, and a reader decodes the same text;
+// with no line starting with a dot the stream has nothing to insert and passes the bytes through.
 
 /** The longest line, without its CRLF. */
 export const QP_LINE_LENGTH = 76;
@@ -16,6 +22,7 @@ const LF = 0x0a;
 const TAB = 0x09;
 const SPACE = 0x20;
 const EQUALS = 0x3d;
+const DOT = 0x2e;
 const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 
 /**
@@ -37,11 +44,19 @@ function widthAt(input: Buffer, i: number, end: number): number {
   return i + 1 < end && input[i + 1] !== CR ? 1 : 3;
 }
 
+/** The columns of the bytes from `from` to `end`, the end of their line's content. */
+function widthOf(input: Buffer, from: number, end: number): number {
+  let width = 0;
+  for (let i = from; i < end; i++) width += widthAt(input, i, end);
+  return width;
+}
+
 /**
  * Encodes `text` (as UTF-8): "=", control characters and non-ASCII bytes as =XX, a space or tab
  * right before a line break or at the very end as =20/=09 (it would be read as padding); LF and
  * CRLF become CRLF (a lone CR stays, as nodemailer leaves it); lines longer than 76 columns are
- * cut with soft breaks ("=" CRLF) after at most 75 columns, never inside an =XX escape.
+ * cut with soft breaks ("=" CRLF) after at most 75 columns, never inside an =XX escape; a "." that
+ * starts an encoded line (after a hard or a soft break) as =2E.
  */
 export function encodeQuotedPrintable(text: string): Buffer {
   const input = Buffer.from(text, 'utf8');
@@ -69,7 +84,7 @@ export function encodeQuotedPrintable(text: string): Buffer {
     let column = 0;
     for (let i = start; i < contentEnd; i++) {
       const byte = input[i] as number;
-      const width = widthAt(input, i, contentEnd);
+      let width = widthAt(input, i, contentEnd);
       // A piece holds whole characters and escapes, up to 75 columns and the "=" of the break.
       if (cutting && column + width > QP_LINE_LENGTH - 1) {
         out[written++] = EQUALS;
@@ -77,6 +92,11 @@ export function encodeQuotedPrintable(text: string): Buffer {
         out[written++] = LF;
         column = 0;
         cutting = i < fits;
+      }
+      if (column === 0 && byte === DOT) {
+        // =2E, 2 columns more than `fits` counted: the rest may no longer fit on this line.
+        width = 3;
+        if (!cutting) cutting = widthOf(input, i, contentEnd) + 2 > QP_LINE_LENGTH;
       }
       if (width === 1) {
         out[written++] = byte;

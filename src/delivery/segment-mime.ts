@@ -86,16 +86,19 @@ function encodeBody(slotted: SlottedText): EncodedBody {
 /**
  * A slot value (a name, a URL) as quoted-printable. Most are runs of printable ASCII with no "="
  * and no space at either end: those encode to themselves, cut with soft breaks when longer than
- * a line (a link is about 100 characters), and skip the encoder. The test holds both ways to the
- * same text.
+ * a line (a link is about 100 characters), and skip the encoder, unless a piece would start with a
+ * "." (the encoder writes that =2E). The test holds both ways to the same text.
  */
 const PRINTABLE_RUN = /^[\x21-\x3c\x3e-\x7e](?:[\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?$/;
+const DOT = 0x2e;
 export function encodeSlotValue(value: string): string {
-  if (!PRINTABLE_RUN.test(value)) return encodeQuotedPrintable(value).toString('latin1');
+  const encode = () => encodeQuotedPrintable(value).toString('latin1');
+  if (!PRINTABLE_RUN.test(value) || value.charCodeAt(0) === DOT) return encode();
   // As the encoder cuts: after 75 columns, for as long as more than a line's worth is left.
   let encoded = '';
   let at = 0;
   for (; value.length - at > QP_LINE_LENGTH; at += QP_LINE_LENGTH - 1) {
+    if (value.charCodeAt(at + QP_LINE_LENGTH - 1) === DOT) return encode();
     encoded += `${value.slice(at, at + QP_LINE_LENGTH - 1)}${SOFT_BREAK_TEXT}`;
   }
   return at === 0 ? value : encoded + value.slice(at);

@@ -43,17 +43,22 @@ function decode(encoded: string): string {
 
 /**
  * The reference: nodemailer's `encode` on the text with its line breaks made CRLF, then lines
- * longer than 76 columns cut at 75 plus "=", backing off when the cut would split an =XX escape.
+ * longer than 76 columns cut at 75 plus "=", backing off when the cut would split an =XX escape,
+ * and a "." that starts a line (or a piece after a cut) written =2E before the line is measured.
  * Plain and slow, which is why the code under test works on bytes instead.
  */
 function reference(text: string): string {
   const encoded = nodemailerEncode(text.replace(/\r?\n/g, '\r\n'));
   return encoded
     .split('\r\n')
-    .map((line) => {
+    .map((whole) => {
       const pieces: string[] = [];
+      let line = whole;
       let from = 0;
-      while (line.length - from > QP_LINE_LENGTH) {
+      const escapeDot = () => {
+        if (line[from] === '.') line = `${line.slice(0, from)}=2E${line.slice(from + 1)}`;
+      };
+      for (escapeDot(); line.length - from > QP_LINE_LENGTH; escapeDot()) {
         let cut = from + QP_LINE_LENGTH - 1;
         if (line[cut - 1] === '=') cut -= 1;
         else if (line[cut - 2] === '=') cut -= 2;
@@ -93,12 +98,23 @@ describe('quoted-printable', () => {
         .filter(
           (line) =>
             line.length > QP_LINE_LENGTH ||
+            line.startsWith('.') ||
             !/^(?:[\t\r\x20-\x3c\x3e-\x7e]|=[0-9A-F]{2})*=?$/.test(line),
         );
       expect(bad).toEqual([]);
       const expected = text.replace(/\r?\n/g, '\r\n').replace(/\ud800/g, '\ufffd');
       expect(decode(ours)).toBe(expected);
     }
+  });
+
+  it('writes a dot that would start a line as =2E, so SMTP has nothing to stuff', () => {
+    expect(encode('.a\n.\nb.c')).toBe('=2Ea\r\n=2E\r\nb.c');
+    // A line that fits in 76 columns until its dot is escaped is cut after all.
+    const fits = `.${'x'.repeat(75)}`;
+    expect(encode(fits)).toBe(`=2E${'x'.repeat(72)}=\r\n${'x'.repeat(3)}`);
+    // A dot right after a soft break.
+    expect(encode(`${'y'.repeat(75)}.z`)).toBe(`${'y'.repeat(75)}=\r\n=2Ez`);
+    expect(decode(encode(fits))).toBe(fits);
   });
 
   it('and on 2,000 mostly plain texts, like the HTML of an email: long runs, now and then an escape', () => {

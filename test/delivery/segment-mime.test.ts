@@ -143,13 +143,15 @@ describe('createSegmentMessage', () => {
     expect(noName.text?.startsWith('here are')).toBe(true);
   });
 
-  it('keeps every quoted-printable body line within 76 characters', async () => {
+  it('keeps every quoted-printable body line within 76 characters, none starting with a dot', async () => {
     const build = joined(await createSegmentMessage(segmentInput()));
     const raw = build(recipient(6)).toString('latin1');
     const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
     const longest = Math.max(...body.split('\r\n').map((line) => line.length));
     expect(longest).toBeLessThanOrEqual(76);
     expect(body).not.toMatch(/[^\r]\n/);
+    // Nothing for SMTP to dot-stuff (quoted-printable.ts writes such a dot =2E).
+    expect(body).not.toMatch(/(^|\n)\./);
   });
 
   it('writes the Date of each message, to the second', async () => {
