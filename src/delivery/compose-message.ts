@@ -59,8 +59,17 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
 const ENDS_BRACKETS = /[<>"\\]/;
 const LIST_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
 
+/** The URL's scheme, or null when it does not parse (one parse: this runs for every message). */
+function protocolOf(value: string): string | null {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return null;
+  }
+}
+
 function bracketed(value: string, protocol: 'https:' | 'mailto:', what: string): string {
-  const valid = URL.canParse(value) && new URL(value).protocol === protocol;
+  const valid = protocolOf(value) === protocol;
   if (!valid || !PRINTABLE.test(value) || ENDS_BRACKETS.test(value)) {
     throw new TypeError(`${what}: expected a ${protocol} URL, got ${JSON.stringify(value)}`);
   }

