@@ -1,6 +1,7 @@
 // Both ends of SMTP DATA carry a speed patch (patches/*.patch, applied by `npm ci`):
 // - nodemailer's DataStream (dot-stuffing and line-end repair, the sending side) finds line ends
-//   with indexOf instead of testing every byte in JavaScript;
+//   with indexOf instead of testing every byte in JavaScript, and hands a chunk with nothing to
+//   insert (CRLF line ends only, no line starting with a dot) on as it is;
 // - smtp-server's SMTPStream (un-stuffing and the end of the data, the receiving side: the tests'
 //   and the benchmark's sink) finds dots that start a line with indexOf the same way.
 // These tests hold both patched streams to what SMTP requires, on random input split into random
@@ -97,6 +98,42 @@ describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
           );
         }
       }
+    },
+  );
+
+  it.each(BUILDS)(
+    'matches the RFC on 5,000 mostly clean texts, where the no-copy path is taken (%s)',
+    async (_, DataStream) => {
+      // CRLF lines of plain text with, now and then, one thing to stuff or repair: the path for
+      // a clean chunk must hand it over as it is, and must not miss the odd one.
+      const next = seededRandom(13);
+      const odd = ['.', '\r', '\n', '\r\n.', '\n.', '\r.', '..'];
+      let clean = 0;
+      for (let n = 0; n < 5_000; n++) {
+        const lines = Array.from({ length: 1 + Math.floor(next() * 8) }, () =>
+          'ab c'.repeat(Math.floor(next() * 5)),
+        );
+        let text = lines.join('\r\n');
+        if (next() < 0.5) {
+          const at = Math.floor(next() * (text.length + 1));
+          const insert = odd[Math.floor(next() * odd.length)] as string;
+          text = text.slice(0, at) + insert + text.slice(at);
+        }
+        const input = Buffer.from(text, 'latin1');
+        // Whole, or in two chunks split anywhere (a CRLF or a dot across the split).
+        const cut = Math.floor(next() * (input.length + 1));
+        const chunks = next() < 0.5 ? [input] : [input.subarray(0, cut), input.subarray(cut)];
+        const want = reference(input);
+        const got = await stuff(DataStream, chunks);
+        if (got.equals(Buffer.concat([input, want.subarray(input.length)]))) clean++;
+        if (!got.equals(want)) {
+          expect(JSON.stringify(got.toString('latin1'))).toBe(
+            JSON.stringify(want.toString('latin1')),
+          );
+        }
+      }
+      // Most texts had nothing to stuff (and came out as they went in, plus the final dot).
+      expect(clean).toBeGreaterThan(2_000);
     },
   );
 
