@@ -275,11 +275,21 @@ export function deliveryBudget(results: Results): string | null {
       'the whole budget: with these parts the target is out of reach on this machine, whatever the rest costs.',
     ].join(' ');
   }
-  return [
+  const lines = [
     ...head,
     `which leaves ${n(left, 2)} ms per message for everything else the sender does.`,
     `This run's sender used ${n(sender, 2)} ms per message in all, so about ${n(rest, 2)} ms on everything but the transport: ${rest <= left ? 'within' : `${n(rest / left, 1)} times`} that budget.`,
-  ].join(' ');
+  ];
+  // The sink costs more per message in the send than in the transport alone (at a lower rate it
+  // is woken for fewer messages at a time): the run's own total is what the cores must carry.
+  const sink = largest.send.cpuMsPerMessage.sink;
+  if (sink !== null && sink !== undefined) {
+    const total = sender + sink;
+    lines.push(
+      `In the send itself the sink used ${n(sink, 2)} ms per message, so sender and sink together used ${n(total, 2)} ms: ${total <= perMessage ? 'within' : `${n(total / perMessage, 2)} times`} the ${n(perMessage, 2)} ms.`,
+    );
+  }
+  return lines.join(' ');
 }
 
 export function formatReport(results: Results): string {

@@ -30,6 +30,9 @@ describe('deliveryBudget', () => {
     expect(text).toContain('0.25 ms (sender) + 0.25 ms (sink)');
     expect(text).toContain('leaves 0.50 ms per message');
     expect(text).toContain('about 0.60 ms on everything but the transport: 1.2 times that budget');
+    expect(text).toContain(
+      'the sink used 0.30 ms per message, so sender and sink together used 1.15 ms: 1.15 times the 1.00 ms',
+    );
   });
 
   it('says "within" when the rest fits', () => {
@@ -37,6 +40,7 @@ describe('deliveryBudget', () => {
       resultsWith({ messages: 73_000, sender: 0.6, alone: { sender: 0.25, sink: 0.25 } }),
     );
     expect(text).toContain('about 0.35 ms on everything but the transport: within that budget');
+    expect(text).toContain('sender and sink together used 0.90 ms: within the 1.00 ms');
   });
 
   it('says the target is out of reach when the transport alone takes the whole budget', () => {
