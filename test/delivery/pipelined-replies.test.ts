@@ -96,60 +96,56 @@ async function client(port: number): Promise<Client> {
   return c;
 }
 
+/** Runs `talk` with a fresh server of this build and a client connected to it, then closes both. */
+async function session(
+  Server: ServerClass,
+  talk: (c: Client, writes: { count: number }) => Promise<void>,
+): Promise<void> {
+  const server = await startServer(Server);
+  const c = await client(server.port);
+  try {
+    server.writes.count = 0;
+    await talk(c, server.writes);
+  } finally {
+    c.close();
+    await server.close();
+  }
+}
+
 describe.each(BUILDS)('smtp-server replies to pipelined commands (%s build)', (_build, Server) => {
-  it('answers MAIL, RCPT and DATA of one group in one write', async () => {
-    const server = await startServer(Server);
-    const c = await client(server.port);
-    try {
-      server.writes.count = 0;
+  it('answers MAIL, RCPT and DATA of one group in one write', () =>
+    session(Server, async (c, writes) => {
       c.send('MAIL FROM:<a@example.org>', 'RCPT TO:<b@example.org>', 'DATA');
       expect((await c.chunks(3)).join('')).toMatch(/^250 [^\r]*\r\n250 [^\r]*\r\n354 [^\r]*\r\n$/);
-      expect(server.writes.count).toBe(1);
+      expect(writes.count).toBe(1);
       c.send('Subject: hi', '', 'hello', '.');
       expect((await c.chunks(1)).join('')).toMatch(/^250 /);
-      expect(server.writes.count).toBe(2);
-    } finally {
-      c.close();
-      await server.close();
-    }
-  });
+      expect(writes.count).toBe(2);
+    }));
 
-  it('answers a command sent on its own without waiting for more', async () => {
-    const server = await startServer(Server);
-    const c = await client(server.port);
-    try {
+  it('answers a command sent on its own without waiting for more', () =>
+    session(Server, async (c) => {
       c.send('MAIL FROM:<a@example.org>');
       expect((await c.chunks(1)).join('')).toMatch(/^250 [^\r]*\r\n$/);
       c.send('RCPT TO:<b@example.org>');
       expect((await c.chunks(1)).join('')).toMatch(/^250 [^\r]*\r\n$/);
       c.send('RSET');
       expect((await c.chunks(1)).join('')).toMatch(/^250 /);
-    } finally {
-      c.close();
-      await server.close();
-    }
-  });
+    }));
 
-  it('keeps the replies in order when the group has a refused recipient', async () => {
-    const server = await startServer(Server);
-    const c = await client(server.port);
-    try {
+  it('keeps the replies in order when the group has a refused recipient', () =>
+    session(Server, async (c, writes) => {
       c.send(
         'MAIL FROM:<a@example.org>',
         'RCPT TO:<nobody@example.org>',
         'RCPT TO:<b@example.org>',
         'DATA',
       );
-      server.writes.count = 0;
       const replies = (await c.chunks(4)).join('').split('\r\n').filter(Boolean);
       expect(replies.map((line) => line.slice(0, 3))).toEqual(['250', '550', '250', '354']);
       // The refusal is not held: it goes out with the replies before it; the rest follow.
-      expect(server.writes.count).toBe(2);
+      expect(writes.count).toBe(2);
       c.send('hello', '.');
       expect((await c.chunks(1)).join('')).toMatch(/^250 /);
-    } finally {
-      c.close();
-      await server.close();
-    }
-  });
+    }));
 });
