@@ -132,17 +132,20 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
 
   return {
     async write(date, segment, rendered) {
+      if (isArchiveDate(date) && isSegmentId(segment.id)) {
+        const dir = join(archiveDir(options.dataDir), date);
+        const task: Promise<void> = writePage(dir, date, segment, rendered)
+          .catch((error: unknown) => {
+            made.delete(dir);
+            failure ??= { error };
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+        if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      // An earlier page's failure (its path names it) is reported after this page is under way:
+      // reporting it first would skip this page.
       rethrow();
-      if (!isArchiveDate(date) || !isSegmentId(segment.id)) return;
-      const dir = join(archiveDir(options.dataDir), date);
-      const task: Promise<void> = writePage(dir, date, segment, rendered)
-        .catch((error: unknown) => {
-          made.delete(dir);
-          failure ??= { error };
-        })
-        .finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
     },
     async flush() {
       await Promise.all(inFlight);

@@ -1,6 +1,13 @@
 // The web archive: `send` (the delivery loop) keeps each rendered segment without anything
 // personal, and GET /issues/ serves it over real HTTP.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +135,19 @@ describe('archive files', () => {
       // The "View in browser" link (Handlebars writes `=` as `&#x3D;`).
       expect(html).toContain(`${BASE_URL}/issues/${plan.date}?segment&#x3D;${segment.id}`);
     }
+  });
+
+  it('a page that cannot be written is reported, and every reader still gets the issue', async () => {
+    // A file where the archive folder should be: every page write fails, and each is tried and
+    // reported (an earlier failure once made the next page be skipped).
+    const broken = join(mkdtempSync(join(tmpdir(), 'paperboy-archive-')), 'data');
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'archive'), 'not a folder');
+    const { report, archiveErrors } = await send(plan, issue, broken, false);
+    expect(report.sent).toBe(3);
+    expect(archiveErrors).toHaveLength(plan.segments.length);
+    expect(String(archiveErrors[0])).toMatch(/ENOTDIR|EEXIST/);
+    expect(readFileSync(join(broken, 'archive'), 'utf8')).toBe('not a folder');
   });
 
   it('a dry run archives nothing', async () => {
