@@ -91,14 +91,16 @@ function encodeBody(slotted: SlottedText): EncodedBody {
  */
 const PRINTABLE_RUN = /^[\x21-\x3c\x3e-\x7e](?:[\x20-\x3c\x3e-\x7e]*[\x21-\x3c\x3e-\x7e])?$/;
 const DOT = 0x2e;
+function encodeText(value: string): string {
+  return encodeQuotedPrintable(value).toString('latin1');
+}
 export function encodeSlotValue(value: string): string {
-  const encode = () => encodeQuotedPrintable(value).toString('latin1');
-  if (!PRINTABLE_RUN.test(value) || value.charCodeAt(0) === DOT) return encode();
+  if (!PRINTABLE_RUN.test(value) || value.charCodeAt(0) === DOT) return encodeText(value);
   // As the encoder cuts: after 75 columns, for as long as more than a line's worth is left.
   let encoded = '';
   let at = 0;
   for (; value.length - at > QP_LINE_LENGTH; at += QP_LINE_LENGTH - 1) {
-    if (value.charCodeAt(at + QP_LINE_LENGTH - 1) === DOT) return encode();
+    if (value.charCodeAt(at + QP_LINE_LENGTH - 1) === DOT) return encodeText(value);
     encoded += `${value.slice(at, at + QP_LINE_LENGTH - 1)}${SOFT_BREAK_TEXT}`;
   }
   return at === 0 ? value : encoded + value.slice(at);
