@@ -1,10 +1,28 @@
-// The web archive: each segment's email as `send` rendered it, without anything personal, in
-// <dataDir>/archive/<date>/<segmentId>.html, with <date>/index.json listing the day's segments.
-// The "View in browser" link of every email opens it (GET /issues/:date?segment=...).
+// The web archive: each segment's email as `send` rendered it, without anything personal, under
+// <dataDir>/archive/<date>/, with index.json listing the day's segments. The "View in browser"
+// link of every email opens it (GET /issues/:date?segment=...).
+//
+// A day's pages are appended to one file, pages.pack, and pages.idx has a line for each
+// (`<segmentId> <offset> <length>`). A file per page cost far more than the page: with the machine
+// busy sending, creating and renaming a 26 KB file took 0.4-0.5 ms of kernel time, appending it
+// 0.03 ms (measured on the 2-core VM; a 100k send archives about 8,000 pages). Appending is also
+// safe without a rename: a page's index line is written after its bytes, so a line points at a
+// whole page; a line a crash tore (no newline) is never read, and is cut off before the next run
+// appends. When an issue is sent again its pages are appended again, and the newest line for a
+// segment wins. Days archived before the pack (a <segmentId>.html file per page) are still served.
 //
 // Personal values are replaced by neutral ones: no greeting, and the unsubscribe and preference
 // links point at the archive's index, so no subscriber's token is ever written here.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Segment } from '../plan/index.js';
@@ -13,6 +31,10 @@ import { fillSlots } from '../render/slots.js';
 
 export const ARCHIVE_DIR = 'archive';
 export const ARCHIVE_INDEX = 'index.json';
+/** A day's pages, back to back. */
+export const ARCHIVE_PACK = 'pages.pack';
+/** Where each page is in the pack: a `<segmentId> <offset> <length>` line per page. */
+export const ARCHIVE_PAGE_INDEX = 'pages.idx';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SEGMENT_ID = /^seg_[A-Za-z0-9_-]{1,64}$/;
@@ -84,45 +106,82 @@ export interface ArchiveWriter {
   flush(): Promise<void>;
 }
 
-/** Page writes running at once before `write` waits: the delivery does not wait on the disk. */
-const PAGES_IN_FLIGHT = 16;
+/** A day's pack and page index, open for appending. */
+interface OpenDay {
+  pack: number;
+  pageIndex: number;
+  /** Where the next page starts. One writer per day: `send` holds the issue's lock. */
+  packLength: number;
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+}
+
+/** Longer than any page index line: where a torn line's start is searched for. */
+const PAGE_INDEX_TAIL = 256;
 
 /**
- * Pages are written in the background as segments are rendered (a few at a time, so memory stays
- * bounded); the day's index once, when the run flushes. A large list has thousands of segments,
- * and rewriting the index after each would cost the square of their number. A page whose entry a
- * crash lost is still served (readArchiveDay lists pages the index does not), and the next send of
- * the issue writes it again. No fsync: a page can always be rendered again.
+ * Opens a day's files for appending. A page index line a crash tore (the file does not end with a
+ * newline) is cut off first: ended with a newline, a cut-short length would read as a whole line.
+ */
+function openDay(dir: string): OpenDay {
+  mkdirSync(dir, { recursive: true });
+  const pack = openSync(join(dir, ARCHIVE_PACK), 'a');
+  let pageIndex: number | null = null;
+  try {
+    pageIndex = openSync(join(dir, ARCHIVE_PAGE_INDEX), 'a+');
+    const size = fstatSync(pageIndex).size;
+    const tail = Buffer.alloc(Math.min(size, PAGE_INDEX_TAIL));
+    const start = size - tail.length;
+    readSync(pageIndex, tail, 0, tail.length, start);
+    if (tail.length > 0 && tail[tail.length - 1] !== 0x0a) {
+      ftruncateSync(pageIndex, start + tail.lastIndexOf(0x0a) + 1);
+    }
+    return { pack, pageIndex, packLength: fstatSync(pack).size };
+  } catch (error) {
+    closeSync(pack);
+    if (pageIndex !== null) closeSync(pageIndex);
+    throw error;
+  }
+}
+
+function closeDay(day: OpenDay): void {
+  closeSync(day.pack);
+  closeSync(day.pageIndex);
+}
+
+/**
+ * Pages are appended as segments are rendered, synchronously: an append costs less than a trip to
+ * the thread pool. The day's index.json is written once, when the run flushes: a large list has
+ * thousands of segments, and rewriting it after each would cost the square of their number. A
+ * page whose entry a crash lost is still served (readArchiveDay lists the pages index.json does
+ * not). No fsync: a page can always be rendered again.
  */
 export function createArchiveWriter(options: { dataDir: string; baseUrl: string }): ArchiveWriter {
-  const made = new Map<string, Promise<unknown>>();
+  const days = new Map<string, OpenDay>();
   const pending = new Map<string, Map<string, ArchivedSegment>>();
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | null = null;
-  /** A background write's error, reported by the next call (once). */
-  const rethrow = () => {
-    if (failure === null) return;
-    const { error } = failure;
-    failure = null;
-    throw error;
-  };
 
-  async function writePage(dir: string, date: string, segment: Segment, rendered: RenderedSegment) {
-    let dirMade = made.get(dir);
-    if (!dirMade) {
-      dirMade = mkdir(dir, { recursive: true });
-      made.set(dir, dirMade);
+  function appendPage(date: string, segment: Segment, rendered: RenderedSegment): void {
+    let day = days.get(date);
+    if (!day) {
+      day = openDay(join(archiveDir(options.dataDir), date));
+      days.set(date, day);
     }
-    await dirMade;
-    // Written whole under a temporary name, then renamed: a reader never sees half a page. (Not
-    // write-file-atomic here: its ownership and realpath checks cost more than the page.)
-    const page = join(dir, `${segment.id}.html`);
-    const temporary = `${page}.${process.pid}.tmp`;
-    await writeFile(temporary, neutralHtml(rendered, options.baseUrl));
-    await rename(temporary, page);
-    const day = pending.get(date) ?? new Map<string, ArchivedSegment>();
-    pending.set(date, day);
-    day.set(segment.id, {
+    const page = Buffer.from(neutralHtml(rendered, options.baseUrl), 'utf8');
+    try {
+      writeAll(day.pack, page);
+      writeAll(day.pageIndex, Buffer.from(`${segment.id} ${day.packLength} ${page.length}\n`));
+    } catch (error) {
+      // Part of the page may be in the pack: the next page reopens the day to learn its length.
+      days.delete(date);
+      closeDay(day);
+      throw error;
+    }
+    day.packLength += page.length;
+    const entries = pending.get(date) ?? new Map<string, ArchivedSegment>();
+    pending.set(date, entries);
+    entries.set(segment.id, {
       id: segment.id,
       subject: rendered.subject,
       topics: segment.settings.topics,
@@ -132,23 +191,13 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
 
   return {
     async write(date, segment, rendered) {
-      if (isArchiveDate(date) && isSegmentId(segment.id)) {
-        const dir = join(archiveDir(options.dataDir), date);
-        const task: Promise<void> = writePage(dir, date, segment, rendered)
-          .catch((error: unknown) => {
-            made.delete(dir);
-            failure ??= { error };
-          })
-          .finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
-      }
-      // An earlier page's failure (its path names it) is reported after this page is under way:
-      // reporting it first would skip this page.
-      rethrow();
+      if (isArchiveDate(date) && isSegmentId(segment.id)) appendPage(date, segment, rendered);
     },
     async flush() {
-      await Promise.all(inFlight);
+      for (const [date, day] of days) {
+        days.delete(date);
+        closeDay(day);
+      }
       for (const [date, entries] of pending) {
         pending.delete(date);
         const dir = join(archiveDir(options.dataDir), date);
@@ -160,9 +209,52 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
           `${JSON.stringify({ date, segments }, null, 2)}\n`,
         );
       }
-      rethrow();
     },
   };
+}
+
+interface PagePlace {
+  offset: number;
+  length: number;
+}
+
+const PAGE_INDEX_LINE = /^(seg_[A-Za-z0-9_-]{1,64}) (\d+) (\d+)$/;
+
+/**
+ * Where each of a day's pages is in its pack (the newest line for a segment wins); empty when the
+ * day has no pack. A line must end with a newline and point inside the pack to count.
+ */
+async function readPagePlaces(dir: string): Promise<Map<string, PagePlace>> {
+  const places = new Map<string, PagePlace>();
+  let text: string;
+  let packLength: number;
+  try {
+    text = await readFile(join(dir, ARCHIVE_PAGE_INDEX), 'latin1');
+    const pack = await open(join(dir, ARCHIVE_PACK), 'r');
+    packLength = (await pack.stat()).size;
+    await pack.close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return places;
+    throw error;
+  }
+  const lines = text.split('\n');
+  lines.pop(); // after the last newline: empty, or a line a crash tore
+  for (const line of lines) {
+    const match = PAGE_INDEX_LINE.exec(line);
+    if (!match) continue;
+    const offset = Number(match[2]);
+    const length = Number(match[3]);
+    if (offset + length <= packLength) places.set(match[1] as string, { offset, length });
+  }
+  return places;
+}
+
+/** The ids of the day's pages written one file each, as before the pack. */
+function pageFileIds(files: string[]): string[] {
+  return files
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => f.slice(0, -'.html'.length))
+    .filter(isSegmentId);
 }
 
 /** Archived dates, newest first. */
@@ -191,12 +283,7 @@ export async function readArchiveDay(dataDir: string, date: string): Promise<Arc
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
-  const pages = new Set(
-    files
-      .filter((f) => f.endsWith('.html'))
-      .map((f) => f.slice(0, -'.html'.length))
-      .filter(isSegmentId),
-  );
+  const pages = new Set([...(await readPagePlaces(dir)).keys(), ...pageFileIds(files)]);
   const listed = (await readIndex(dir)).filter((s) => pages.has(s.id));
   const known = new Set(listed.map((s) => s.id));
   const segments = [
@@ -216,8 +303,20 @@ export async function readArchivedSegment(
   segmentId: string,
 ): Promise<string | null> {
   if (!isArchiveDate(date) || !isSegmentId(segmentId)) return null;
+  const dir = join(archiveDir(dataDir), date);
+  const place = (await readPagePlaces(dir)).get(segmentId);
+  if (place) {
+    const pack = await open(join(dir, ARCHIVE_PACK), 'r');
+    try {
+      const page = Buffer.alloc(place.length);
+      const { bytesRead } = await pack.read(page, 0, place.length, place.offset);
+      return page.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await pack.close();
+    }
+  }
   try {
-    return await readFile(join(archiveDir(dataDir), date, `${segmentId}.html`), 'utf8');
+    return await readFile(join(dir, `${segmentId}.html`), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -3,7 +3,7 @@
 // replaces a page; nothing personal is stored. And end to end: `paperboy send` (its in-process
 // worker) writes the archive into the database, not into its data folder, and a `paperboy serve`
 // started in another folder (another machine) serves it.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   createArchiveWriter,
   listArchiveDates,
   readArchiveDay,
+  readArchivedSegment,
 } from '../../src/delivery/archive.js';
 import { createPgArchiveReader, createPgArchiveWriter } from '../../src/distributed/pg-archive.js';
 import type { Plan } from '../../src/plan/index.js';
@@ -130,9 +131,7 @@ describe('the archive in PostgreSQL', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       expect(page.headers.get('content-security-policy')).toBeTruthy();
-      expect(page.body).toBe(
-        readFileSync(join(fileDataDir, 'archive', plan.date, `${segment.id}.html`), 'utf8'),
-      );
+      expect(page.body).toBe(await readArchivedSegment(fileDataDir, plan.date, segment.id));
     }
   });
 

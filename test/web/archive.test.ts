@@ -1,5 +1,6 @@
 // The web archive: `send` (the delivery loop) keeps each rendered segment without anything
-// personal, and GET /issues/ serves it over real HTTP.
+// personal, appended to the day's pages.pack with a line in pages.idx, and GET /issues/ serves it
+// over real HTTP. The tests read the two files on their own, not through archive.ts's reader.
 import {
   existsSync,
   mkdirSync,
@@ -11,11 +12,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArchiveWriter } from '../../src/delivery/archive.js';
+import {
+  createArchiveWriter,
+  readArchiveDay,
+  readArchivedSegment,
+} from '../../src/delivery/archive.js';
 import { createMessageBuilder } from '../../src/delivery/build-message.js';
 import { deliverIssue } from '../../src/delivery/deliver-issue.js';
 import type { LedgerEntry } from '../../src/delivery/ledger.js';
-import type { Plan } from '../../src/plan/index.js';
+import type { Plan, Segment } from '../../src/plan/index.js';
+import type { RenderedSegment } from '../../src/render/index.js';
 import { createToken, parseKeyring } from '../../src/tokens/link-token.js';
 import type { Issue } from '../../src/types.js';
 import {
@@ -86,6 +92,23 @@ async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) 
   return { report, sent, archiveErrors };
 }
 
+/** A day's pages as the files have them: each pages.idx line (newline-ended) and its bytes. */
+function packedPages(dir: string): Map<string, string>[] {
+  const pack = readFileSync(join(dir, 'pages.pack'));
+  const lines = readFileSync(join(dir, 'pages.idx'), 'latin1').split('\n');
+  lines.pop();
+  return lines.map((line) => {
+    const [id, offset, length] = line.split(' ');
+    const page = pack.subarray(Number(offset), Number(offset) + Number(length)).toString('utf8');
+    return new Map([[id as string, page]]);
+  });
+}
+
+/** The newest copy of each page. */
+function latestPages(dir: string): Map<string, string> {
+  return new Map(packedPages(dir).flatMap((entry) => [...entry]));
+}
+
 let issue: Issue;
 let plan: Plan;
 let dataDir: string;
@@ -109,8 +132,16 @@ describe('archive files', () => {
   it('keeps each segment once, with an index, and nothing personal', () => {
     expect(plan.segments).toHaveLength(2);
     const dir = join(dataDir, 'archive', plan.date);
-    const files = readdirSync(dir).sort();
-    expect(files).toEqual([...plan.segments.map((s) => `${s.id}.html`), 'index.json'].sort());
+    expect(readdirSync(dir).sort()).toEqual(['index.json', 'pages.idx', 'pages.pack']);
+    // One page per segment, back to back: the pack holds nothing else.
+    const entries = packedPages(dir);
+    expect(entries.map((entry) => [...entry.keys()][0]).sort()).toEqual(
+      plan.segments.map((s) => s.id).sort(),
+    );
+    const pages = latestPages(dir);
+    expect(readFileSync(join(dir, 'pages.pack')).length).toBe(
+      [...pages.values()].reduce((sum, page) => sum + Buffer.byteLength(page), 0),
+    );
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
     expect(index.date).toBe(plan.date);
     expect(index.segments.map((s: { id: string }) => s.id).sort()).toEqual(
@@ -121,7 +152,9 @@ describe('archive files', () => {
       expect(segment.papers).toBeGreaterThanOrEqual(0);
     }
     for (const segment of plan.segments) {
-      const html = readFileSync(join(dir, `${segment.id}.html`), 'utf8');
+      const html = pages.get(segment.id) as string;
+      expect(html).toMatch(/^<!doctype html>/i);
+      expect(html).toMatch(/<\/html>\s*$/);
       expect(html).not.toMatch(/pbslot/);
       for (const reader of readers) {
         for (const purpose of ['unsubscribe', 'preferences'] as const) {
@@ -157,6 +190,82 @@ describe('archive files', () => {
   });
 });
 
+describe('the pack across runs and crashes', () => {
+  /** A rendered segment whose page is `html`, for writing pages of known content. */
+  const pageOf = (html: string): RenderedSegment => ({
+    ...({} as RenderedSegment),
+    subject: 'Trending papers',
+    paperIds: [],
+    html: { parts: [html], slots: [] },
+  });
+  const segmentOf = (id: string) =>
+    ({ ...plan.segments[0], id, settings: { topics: ['llm'] } }) as unknown as Segment;
+  const freshDay = () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'paperboy-archive-pack-')), 'data');
+    return { dataDir: dir, day: join(dir, 'archive', plan.date) };
+  };
+
+  it('a second send appends its pages, and the newest copy is the one served', async () => {
+    const { dataDir: dir, day } = freshDay();
+    const first = createArchiveWriter({ dataDir: dir, baseUrl: BASE_URL });
+    await first.write(plan.date, segmentOf('seg_a'), pageOf('<p>a, first</p>'));
+    await first.write(plan.date, segmentOf('seg_b'), pageOf('<p>b, only</p>'));
+    await first.flush();
+    const second = createArchiveWriter({ dataDir: dir, baseUrl: BASE_URL });
+    await second.write(plan.date, segmentOf('seg_a'), pageOf('<p>a, second</p>'));
+    await second.flush();
+
+    expect(packedPages(day).map((entry) => [...entry])).toEqual([
+      [['seg_a', '<p>a, first</p>']],
+      [['seg_b', '<p>b, only</p>']],
+      [['seg_a', '<p>a, second</p>']],
+    ]);
+    expect(await readArchivedSegment(dir, plan.date, 'seg_a')).toBe('<p>a, second</p>');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_b')).toBe('<p>b, only</p>');
+    const listed = await readArchiveDay(dir, plan.date);
+    expect(listed?.segments.map((s) => s.id)).toEqual(['seg_a', 'seg_b']);
+    expect(listed?.segments[0]?.subject).toBe('Trending papers');
+  });
+
+  it('a page a crash tore is never served, and the next run appends readable pages', async () => {
+    const { dataDir: dir, day } = freshDay();
+    mkdirSync(day, { recursive: true });
+    // seg_a whole; seg_b's bytes cut short and its line torn; seg_c's line past the pack's end.
+    writeFileSync(join(day, 'pages.pack'), '<p>a</p><p>b, cut sh');
+    writeFileSync(join(day, 'pages.idx'), 'seg_a 0 8\nseg_c 8 900\nseg_b 8 1');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_a')).toBe('<p>a</p>');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_b')).toBeNull();
+    expect(await readArchivedSegment(dir, plan.date, 'seg_c')).toBeNull();
+    expect((await readArchiveDay(dir, plan.date))?.segments.map((s) => s.id)).toEqual(['seg_a']);
+
+    const next = createArchiveWriter({ dataDir: dir, baseUrl: BASE_URL });
+    await next.write(plan.date, segmentOf('seg_d'), pageOf('<p>d</p>'));
+    await next.flush();
+    expect(await readArchivedSegment(dir, plan.date, 'seg_d')).toBe('<p>d</p>');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_a')).toBe('<p>a</p>');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_b')).toBeNull();
+    // The torn line was cut off, not ended: "seg_b 8 1" could be the start of "seg_b 8 12".
+    expect(readFileSync(join(day, 'pages.idx'), 'latin1')).toBe(
+      'seg_a 0 8\nseg_c 8 900\nseg_d 20 8\n',
+    );
+  });
+
+  it('pages archived one file each, before the pack, are still listed and served', async () => {
+    const { dataDir: dir, day } = freshDay();
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, 'seg_old.html'), '<p>old</p>');
+    const writer = createArchiveWriter({ dataDir: dir, baseUrl: BASE_URL });
+    await writer.write(plan.date, segmentOf('seg_new'), pageOf('<p>new</p>'));
+    await writer.flush();
+    expect(await readArchivedSegment(dir, plan.date, 'seg_old')).toBe('<p>old</p>');
+    expect(await readArchivedSegment(dir, plan.date, 'seg_new')).toBe('<p>new</p>');
+    expect((await readArchiveDay(dir, plan.date))?.segments.map((s) => s.id).sort()).toEqual([
+      'seg_new',
+      'seg_old',
+    ]);
+  });
+});
+
 describe('archive routes', () => {
   const get = async (path: string) => {
     const response = await fetch(`${web.url}${path}`);
@@ -186,9 +295,7 @@ describe('archive routes', () => {
       const page = await get(`/issues/${plan.date}?segment=${segment.id}`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
-      expect(page.body).toBe(
-        readFileSync(join(dataDir, 'archive', plan.date, `${segment.id}.html`), 'utf8'),
-      );
+      expect(page.body).toBe(latestPages(join(dataDir, 'archive', plan.date)).get(segment.id));
     }
   });
 
