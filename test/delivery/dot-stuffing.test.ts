@@ -1,7 +1,9 @@
 // Both ends of SMTP DATA carry a speed patch (patches/*.patch, applied by `npm ci`):
 // - nodemailer's DataStream (dot-stuffing and line-end repair, the sending side) finds line ends
 //   with indexOf instead of testing every byte in JavaScript, and hands a chunk with nothing to
-//   insert (CRLF line ends only, no line starting with a dot) on as it is;
+//   insert (CRLF line ends only, no line starting with a dot) on as it is; and its SMTPConnection
+//   writes a whole message with nothing to insert straight to the socket, end mark included, in
+//   one write, without the DataStream;
 // - smtp-server's SMTPStream (un-stuffing and the end of the data, the receiving side: the tests'
 //   and the benchmark's sink) finds dots that start a line with indexOf the same way.
 // These tests hold both patched streams to what SMTP requires, on random input split into random
@@ -16,6 +18,7 @@ import { seededRandom } from '../helpers.js';
 import { startSmtpSink } from './smtp-sink.js';
 
 type DataStreamClass = new () => Transform & { inByteCount: number; outByteCount: number };
+type ConnectionClass = typeof import('nodemailer/lib/smtp-connection').default;
 /** The parts of smtp-server's SMTPStream the receiving tests drive. */
 type SmtpStreamClass = new () => Writable & {
   oncommand(command: Buffer, callback?: () => void): void;
@@ -32,6 +35,11 @@ const cjsPath = esmPath.replace('/dist/esm/', '/dist/cjs/');
 const BUILDS: [string, DataStreamClass][] = [
   ['esm', ((await import(pathToFileURL(esmPath).href)) as { default: DataStreamClass }).default],
   ['cjs', (createRequire(import.meta.url)(cjsPath) as { default: DataStreamClass }).default],
+];
+
+const CONNECTION_BUILDS: [string, ConnectionClass][] = [
+  ['esm', (await import('nodemailer/lib/smtp-connection')).default],
+  ['cjs', createRequire(import.meta.url)('nodemailer/lib/smtp-connection') as ConnectionClass],
 ];
 
 const serverEsmPath = fileURLToPath(import.meta.resolve('smtp-server')).replace(
@@ -171,6 +179,64 @@ describe('SMTP dot-stuffing (nodemailer DataStream, patched for speed)', () => {
       );
     }
   });
+
+  it.each(CONNECTION_BUILDS)(
+    'writes a message with nothing to stuff in one write, end mark included; others stream (%s)',
+    async (_, SMTPConnection) => {
+      const sink = await startSmtpSink();
+      const connection = new SMTPConnection({ port: Number(new URL(sink.url).port) });
+      const send = (to: string, message: Buffer) =>
+        new Promise<{ messageSize?: number }>((resolve, reject) =>
+          connection.send({ from: 'a@example.org', to: [to] }, message, (error, info) =>
+            error ? reject(error) : resolve(info),
+          ),
+        );
+      const head = (to: string) => `From: a@example.org\r\nTo: ${to}\r\n\r\n`;
+      // [message, what the server hands over, writes the client's socket makes for it]
+      const cases: [string, string, string, number | null][] = [
+        ['clean@example.org', 'one\r\ntwo\r\n', 'one\r\ntwo\r\n', 2],
+        ['no-final-crlf@example.org', 'one\r\ntwo', 'one\r\ntwo\r\n', 2],
+        ['dots@example.org', 'one\r\n.two\r\n..\r\n', 'one\r\n.two\r\n..\r\n', null],
+        ['bare-lf@example.org', 'one\ntwo\r\n', 'one\r\ntwo\r\n', null],
+      ];
+      try {
+        await new Promise<void>((resolve, reject) => {
+          connection.once('error', reject);
+          connection.connect(() => resolve());
+        });
+        // Writes the client's socket hands to the kernel: one per _write or _writev call.
+        const socket = (connection as unknown as { _socket: Record<string, unknown> })._socket;
+        let writes = 0;
+        for (const method of ['_write', '_writev']) {
+          const original = (socket[method] as (...args: unknown[]) => void).bind(socket);
+          socket[method] = (...args: unknown[]) => {
+            writes++;
+            original(...args);
+          };
+        }
+        for (const [to, body, , expectedWrites] of cases) {
+          const message = Buffer.from(head(to) + body, 'latin1');
+          writes = 0;
+          const info = await send(to, message);
+          if (expectedWrites === null) {
+            // The DataStream's way: the stuffed data, then the end mark on its own.
+            expect(writes, to).toBeGreaterThanOrEqual(3);
+          } else {
+            // MAIL FROM, RCPT TO and DATA in one write (PIPELINING); the message and "." in one.
+            expect(writes, to).toBe(expectedWrites);
+            expect(info.messageSize, to).toBe(message.length + (body.endsWith('\r\n') ? 3 : 5));
+          }
+        }
+      } finally {
+        connection.close();
+        await sink.close();
+      }
+      for (const [to, , handed] of cases) {
+        const got = sink.received.find((m) => m.to === to)?.raw.toString('latin1');
+        expect(got, to).toBe(head(to) + handed);
+      }
+    },
+  );
 
   it.each([esmPath, cjsPath])(
     'is the patched stream: the patch was applied at install (%s)',
