@@ -259,7 +259,7 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
     for (let attempt = 1; ; attempt++) {
       write({ subscriberId, email, state: 'sending', attempt, messageId, segmentId });
       // On disk before the message can be: a crash from here on resends it, never loses it.
-      ledger?.commit();
+      await ledger?.committed();
       report.attempts++;
       let failure: Failure;
       try {

@@ -156,12 +156,16 @@ export interface LedgerWriter {
    * wait), so a burst of outcomes costs one write, not one each.
    */
   append(entry: LedgerEntry): void;
-  /**
-   * Writes the entries appended so far. The delivery loop commits right before every attempt
-   * starts: the `sending` entry is on disk before the message can be, and an outcome appended
-   * after an attempt waits at most until the next attempt starts.
-   */
+  /** Writes the entries appended so far. */
   commit(): void;
+  /**
+   * Resolves once the entries appended so far are written. The callers of one turn of the event
+   * loop share one write, at the end of the turn (setImmediate). The delivery loop awaits it
+   * before every attempt: the `sending` entry is on disk before the message can be, and the
+   * attempts that 20 connections start in one turn cost one write, not one each (a write was about
+   * 18 µs of the main thread per message at 100k, profiled). Rejects when the write fails.
+   */
+  committed(): Promise<void>;
   /** Commits and fsyncs: called at the end of a run and on a signal. */
   flush(): void;
   close(): void;
@@ -201,6 +205,7 @@ export function openLedger(path: string): LedgerWriter {
   cutTornLine(fd);
   let closed = false;
   let pending = '';
+  let turn: Promise<void> | null = null;
   const commit = () => {
     if (pending === '' || closed) return;
     const lines = pending;
@@ -213,16 +218,34 @@ export function openLedger(path: string): LedgerWriter {
       if (pending.length > PENDING_LIMIT) commit();
     },
     commit,
+    committed() {
+      turn ??= new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          turn = null;
+          try {
+            commit();
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        }),
+      );
+      return turn;
+    },
     flush() {
       commit();
       if (!closed) fsyncSync(fd);
     },
     close() {
       if (closed) return;
-      commit();
-      fsyncSync(fd);
-      closeSync(fd);
-      closed = true;
+      try {
+        commit();
+        fsyncSync(fd);
+      } finally {
+        // A failed write or fsync is reported, and the descriptor is not left open.
+        closed = true;
+        closeSync(fd);
+      }
     },
   };
 }

@@ -98,7 +98,13 @@ function harness(
       ),
     transport,
     checkRecipient: async () => ({ status: 'active', name: null }),
-    ledger: { append: (entry) => h.ledger.push(entry), commit() {}, flush() {}, close() {} },
+    ledger: {
+      append: (entry) => h.ledger.push(entry),
+      commit() {},
+      committed: async () => {},
+      flush() {},
+      close() {},
+    },
     strike: async (subscriberId) => {
       h.strikes.push(subscriberId);
       return false;

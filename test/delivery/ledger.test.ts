@@ -77,6 +77,46 @@ describe('the send ledger', () => {
     );
   });
 
+  it('committed(): the callers of one event-loop turn share one write at its end', async () => {
+    const path = tempFile();
+    const ledger = openLedger(path);
+    const entry = (n: number): LedgerEntry => ({
+      at: AT,
+      subscriberId: `sub_${n}`,
+      email: `r${n}@example.org`,
+      state: 'sending',
+      attempt: 1,
+    });
+    ledger.append(entry(1));
+    const first = ledger.committed();
+    ledger.append(entry(2));
+    const second = ledger.committed();
+    expect(second).toBe(first);
+    // Nothing is written within the turn...
+    expect(readFileSync(path, 'utf8')).toBe('');
+    await Promise.all([first, second]);
+    // ...and both entries are, once it ends.
+    expect(readFileSync(path, 'utf8')).toBe(
+      `${JSON.stringify(entry(1))}\n${JSON.stringify(entry(2))}\n`,
+    );
+    // A later turn gets a write of its own.
+    ledger.append(entry(3));
+    const third = ledger.committed();
+    expect(third).not.toBe(first);
+    await third;
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    ledger.close();
+  });
+
+  it('committed() rejects when the write fails (a full disk)', async () => {
+    const ledger = openLedger('/dev/full');
+    ledger.append({ at: AT, subscriberId: 'sub_1', email: 'a@example.org', state: 'sending' });
+    await expect(ledger.committed()).rejects.toThrow(/ENOSPC/);
+    // A device has nothing to fsync (EINVAL); the descriptor is closed all the same.
+    expect(() => ledger.close()).toThrow(/EINVAL/);
+    expect(() => ledger.close()).not.toThrow();
+  });
+
   it('reads a missing ledger as empty: the first run of an issue', async () => {
     expect((await readPriorDeliveries(tempFile())).size).toBe(0);
   });

@@ -85,7 +85,13 @@ async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) 
     }),
     ledger: dryRun
       ? null
-      : { append: (entry) => ledger.push(entry), commit() {}, flush() {}, close() {} },
+      : {
+          append: (entry) => ledger.push(entry),
+          commit() {},
+          committed: async () => {},
+          flush() {},
+          close() {},
+        },
     strike: async () => false,
     delivered: async () => {},
   });
