@@ -6,9 +6,19 @@
 // Why not nodemailer's own pool (createTransport({ pool: true })): its sendMail wraps every message,
 // even a raw one, in a MailMessage and a MIME node, with stream plumbing and random ids per message;
 // profiled at 2,000 messages/s that is about a third of the sender's CPU, for work a finished
-// message does not need. Semantics follow nodemailer's pool: a message the server refuses
-// (EENVELOPE/EMESSAGE) resets the session and keeps the connection; any other error closes it.
-// Nothing is retried here: the delivery loop owns retries, backoff and the ledger.
+// message does not need. Semantics follow nodemailer's pool: a message the server refuses keeps
+// the connection (after RSET when its envelope was refused); any other error closes it. Nothing
+// is retried here: the delivery loop owns retries, backoff and the ledger.
+//
+// Pipelining across messages: once a connection has written a message (its 'written' event, from
+// the patched SMTPConnection), it takes the next one before the reply to the first comes, so the
+// next envelope leaves in the same write as the message (RFC 2920). A message's promise still
+// settles on its own reply. A connection then carries two messages at a time, so once the
+// connections pipeline, the pool keeps half of `maxConnections` open: as many messages in flight,
+// and each write carries a message and the next envelope (measured at 100k: the sink's CPU per
+// message fell by about a fifth). A server without PIPELINING keeps one message a connection,
+// and all of them.
+import type { EventEmitter } from 'node:events';
 import DKIM, { type DKIMSingleKeyOptions } from 'nodemailer/lib/dkim';
 import type { NodemailerError } from 'nodemailer/lib/errors';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
@@ -53,8 +63,12 @@ interface PooledConnection {
   dead: boolean;
   /** No longer counted among the open connections. */
   retired: boolean;
-  /** Where a message given in pieces is joined (reused: see `joined`). */
-  buffer: Buffer | null;
+  /** Where messages given in pieces are joined, in turn (reused: see `joined`). */
+  buffers: [Buffer | null, Buffer | null];
+  /** Which of `buffers` the next message is joined in. */
+  nextBuffer: 0 | 1;
+  /** Hands the connection on once the message in progress is written. */
+  onWritten: (() => void) | null;
 }
 
 /** At most `limit` starts in any `windowMs`: waits for the oldest start in the window to expire. */
@@ -96,6 +110,11 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
   const gate = createRateGate(options.rateLimit, options.rateDelta);
   let open = 0;
   let closed = false;
+  /** A connection has taken a message before the last one's reply (see the 'written' event). */
+  let pipelining = false;
+  /** Connections worth keeping open: two messages each once connections pipeline. */
+  const wanted = () =>
+    pipelining ? Math.ceil(options.maxConnections / 2) : options.maxConnections;
 
   /** Takes a connection out of the count (once) and lets a waiting sender open another. */
   function retire(pooled: PooledConnection, how: 'quit' | 'close'): void {
@@ -116,7 +135,9 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
         messages: 0,
         dead: false,
         retired: false,
-        buffer: null,
+        buffers: [null, null],
+        nextBuffer: 0,
+        onWritten: null,
       };
       let settled = false;
       const fail = (error: Error) => {
@@ -136,6 +157,13 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
         }
       };
       connection.on('error', fail);
+      // The patched SMTPConnection's event (not in its types): a message is written.
+      (connection as EventEmitter).on('written', () => {
+        pipelining = true;
+        const onWritten = pooled.onWritten;
+        pooled.onWritten = null;
+        onWritten?.();
+      });
       connection.once('end', () =>
         fail(Object.assign(new Error('connection closed by the server'), { code: 'ECONNECTION' })),
       );
@@ -157,7 +185,7 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
       if (closed) throw closedError();
       const pooled = idle.pop();
       if (pooled) return pooled;
-      if (open < options.maxConnections) {
+      if (open < wanted()) {
         open++;
         try {
           return await connect();
@@ -183,7 +211,10 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
   }
 
   function release(pooled: PooledConnection): void {
-    if (closed || pooled.dead || pooled.messages >= options.maxMessages) {
+    // More connections than pipelining needs (the first messages opened them all): one that
+    // nobody waits for goes.
+    const spare = open > wanted() && waiting.length === 0;
+    if (closed || pooled.dead || pooled.messages >= options.maxMessages || spare) {
       retire(pooled, 'quit');
       return;
     }
@@ -191,11 +222,12 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
   }
 
   /**
-   * The message as one Buffer. Pieces are copied into a buffer the connection keeps and reuses: a
-   * connection sends one message at a time, and the server answers only after the last byte
-   * arrived, so the bytes are no longer needed when the next message is joined there. A new
-   * Buffer per message (about 50 KB, tens of megabytes a second) was allocation and garbage
-   * collector work for nothing.
+   * The message as one Buffer. Pieces are copied into one of two buffers the connection keeps,
+   * used in turn: a new Buffer per message (about 30 KB, tens of megabytes a second) was
+   * allocation and garbage collector work for nothing. Two, because the next message is joined
+   * while this one may still wait in the socket (corked, see the 'written' event). The one after
+   * that is joined only once the next one's DATA was answered, and that command left after all of
+   * this message's bytes: they are no longer needed there.
    */
   function joined(pooled: PooledConnection, message: Buffer | readonly MessagePiece[]): Buffer {
     if (Buffer.isBuffer(message)) return message;
@@ -203,10 +235,13 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
     // Text pieces are ASCII: one byte a character.
     let length = 0;
     for (const piece of message) length += piece.length;
-    if (!pooled.buffer || pooled.buffer.length < length) {
-      pooled.buffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(length * 1.25)));
+    const turn = pooled.nextBuffer;
+    pooled.nextBuffer = turn === 0 ? 1 : 0;
+    let buffer = pooled.buffers[turn];
+    if (!buffer || buffer.length < length) {
+      buffer = Buffer.allocUnsafeSlow(Math.max(64 * 1024, Math.ceil(length * 1.25)));
+      pooled.buffers[turn] = buffer;
     }
-    const buffer = pooled.buffer;
     let at = 0;
     for (const piece of message) {
       at += typeof piece === 'string' ? buffer.write(piece, at, 'latin1') : piece.copy(buffer, at);
@@ -222,26 +257,37 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
     return new Promise((resolve, reject) => {
       const whole = joined(pooled, raw);
       const message = signer ? signer.sign(whole) : whole;
-      pooled.connection.send({ from: envelope.from, to: [envelope.to] }, message, (error, info) => {
+      // Handed on when written, or else when the reply comes (a message that went through
+      // nodemailer's stream, or was refused before its data).
+      let handedOn = false;
+      const onWritten = () => {
+        handedOn = true;
         pooled.messages++;
+        release(pooled);
+      };
+      pooled.onWritten = onWritten;
+      pooled.connection.send({ from: envelope.from, to: [envelope.to] }, message, (error, info) => {
+        if (pooled.onWritten === onWritten) pooled.onWritten = null;
+        if (!handedOn) pooled.messages++;
         if (error) {
-          const refused =
-            (error.code === 'EENVELOPE' || error.code === 'EMESSAGE') &&
-            error.responseCode !== 421 &&
-            !pooled.dead;
-          if (refused) {
-            // The server refused this message; the session is fine once reset.
+          const kept = error.responseCode !== 421 && !pooled.dead;
+          if (kept && error.code === 'EENVELOPE' && !handedOn) {
+            // The server refused the envelope; the session is fine once reset.
             pooled.connection.reset((resetError) => {
               if (resetError) retire(pooled, 'close');
               else release(pooled);
             });
+          } else if (kept && error.code === 'EMESSAGE') {
+            // Refused after its data: the reply ended the transaction, nothing to reset (and the
+            // next message may already be under way on this connection).
+            if (!handedOn) release(pooled);
           } else {
             retire(pooled, 'close');
           }
           reject(error);
           return;
         }
-        release(pooled);
+        if (!handedOn) release(pooled);
         // A resolved send can still have refused the recipient (a partial rejection).
         if (info.rejected.length > 0) {
           const reason = info.rejectedErrors?.[0];

@@ -1,7 +1,7 @@
 // smtp-server carries a patch (patches/smtp-server+*.patch, applied by `npm ci`): the replies to a
-// pipelined group of MAIL FROM and RCPT TO go out in one write with the reply that ends the group,
-// as RFC 2920 3.2 (9) asks, instead of one write (one TCP segment, one wake-up of the client) per
-// reply. It serves the tests' and the benchmark's sink. These tests talk SMTP to a real server over
+// pipelined group of MAIL FROM and RCPT TO (and to a message, which may start the next group) go
+// out in one write with the reply that ends the group, as RFC 2920 3.2 (9) asks, instead of one
+// write (one TCP segment, one wake-up of the client) per reply. It serves the tests' and the benchmark's sink. These tests talk SMTP to a real server over
 // a raw socket, for both builds of the package, and count the writes the server's socket makes
 // (the client shares the test's event loop, so how its reads are chunked would prove nothing).
 import { createRequire } from 'node:module';
@@ -119,6 +119,31 @@ describe.each(BUILDS)('smtp-server replies to pipelined commands (%s build)', (_
       expect((await c.chunks(3)).join('')).toMatch(/^250 [^\r]*\r\n250 [^\r]*\r\n354 [^\r]*\r\n$/);
       expect(writes.count).toBe(1);
       c.send('Subject: hi', '', 'hello', '.');
+      expect((await c.chunks(1)).join('')).toMatch(/^250 /);
+      expect(writes.count).toBe(2);
+    }));
+
+  it('answers a message and the next envelope sent behind it in one write', () =>
+    session(Server, async (c, writes) => {
+      c.send('MAIL FROM:<a@example.org>', 'RCPT TO:<b@example.org>', 'DATA');
+      await c.chunks(3);
+      writes.count = 0;
+      // The message, its end, and the next transaction's group, in one write (RFC 2920 lets the
+      // message content start a group).
+      c.send(
+        'Subject: one',
+        '',
+        'hello',
+        '.',
+        'MAIL FROM:<a@example.org>',
+        'RCPT TO:<c@example.org>',
+        'DATA',
+      );
+      const replies = (await c.chunks(4)).join('').split('\r\n').filter(Boolean);
+      expect(replies.map((line) => line.slice(0, 3))).toEqual(['250', '250', '250', '354']);
+      expect(writes.count).toBe(1);
+      // The last message's reply, with nothing behind it, is not held for long.
+      c.send('Subject: two', '', 'hello', '.');
       expect((await c.chunks(1)).join('')).toMatch(/^250 /);
       expect(writes.count).toBe(2);
     }));
