@@ -13,6 +13,11 @@ const AT = '2025-10-31T07:00:00.000Z';
 const line = (entry: Partial<LedgerEntry>) =>
   `${JSON.stringify({ at: AT, subscriberId: 'sub_1', email: 'a@example.org', state: 'sent', ...entry })}\n`;
 
+/** Subscriber n's entry, with these fields. */
+function numbered(n: number, fields: Omit<LedgerEntry, 'at' | 'subscriberId' | 'email'>) {
+  return { at: AT, subscriberId: `sub_${n}`, email: `r${n}@example.org`, ...fields };
+}
+
 function tempFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'paperboy-ledger-')), 'ledger', '2025-10-31.jsonl');
 }
@@ -54,13 +59,7 @@ describe('the send ledger', () => {
   it('writes what was appended at a commit, once enough waits, and on close', () => {
     const path = tempFile();
     const ledger = openLedger(path);
-    const entry = (n: number): LedgerEntry => ({
-      at: AT,
-      subscriberId: `sub_${n}`,
-      email: `r${n}@example.org`,
-      state: 'skipped',
-      reason: 'nothing-matched',
-    });
+    const entry = (n: number) => numbered(n, { state: 'skipped', reason: 'nothing-matched' });
     ledger.append(entry(1));
     expect(readFileSync(path, 'utf8')).toBe('');
     ledger.commit();
@@ -80,13 +79,7 @@ describe('the send ledger', () => {
   it('committed(): the callers of one event-loop turn share one write at its end', async () => {
     const path = tempFile();
     const ledger = openLedger(path);
-    const entry = (n: number): LedgerEntry => ({
-      at: AT,
-      subscriberId: `sub_${n}`,
-      email: `r${n}@example.org`,
-      state: 'sending',
-      attempt: 1,
-    });
+    const entry = (n: number) => numbered(n, { state: 'sending', attempt: 1 });
     ledger.append(entry(1));
     const first = ledger.committed();
     ledger.append(entry(2));
