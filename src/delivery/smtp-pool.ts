@@ -16,7 +16,7 @@
 // settles on its own reply. A connection then carries two messages at a time, so once the
 // connections pipeline, the pool keeps half of `maxConnections` open: as many messages in flight,
 // and each write carries a message and the next envelope (measured at 100k: the sink's CPU per
-// message fell by about a fifth). A server without PIPELINING keeps one message a connection,
+// message fell by about a quarter). A server without PIPELINING keeps one message a connection,
 // and all of them.
 import type { EventEmitter } from 'node:events';
 import DKIM, { type DKIMSingleKeyOptions } from 'nodemailer/lib/dkim';
