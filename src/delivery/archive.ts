@@ -13,21 +13,14 @@
 //
 // Personal values are replaced by neutral ones: no greeting, and the unsubscribe and preference
 // links point at the archive's index, so no subscriber's token is ever written here.
-import {
-  closeSync,
-  fstatSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Segment } from '../plan/index.js';
 import { escapeHtml, type RenderedSegment } from '../render/index.js';
 import { fillSlots } from '../render/slots.js';
+import { cutTornLine } from './cut-torn-line.js';
 
 export const ARCHIVE_DIR = 'archive';
 export const ARCHIVE_INDEX = 'index.json';
@@ -118,26 +111,15 @@ function writeAll(fd: number, bytes: Buffer): void {
   for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
 }
 
-/** Longer than any page index line: where a torn line's start is searched for. */
-const PAGE_INDEX_TAIL = 256;
-
-/**
- * Opens a day's files for appending. A page index line a crash tore (the file does not end with a
- * newline) is cut off first: ended with a newline, a cut-short length would read as a whole line.
- */
+/** Opens a day's files for appending, with a page index line a crash tore cut off first. */
 function openDay(dir: string): OpenDay {
   mkdirSync(dir, { recursive: true });
   const pack = openSync(join(dir, ARCHIVE_PACK), 'a');
   let pageIndex: number | null = null;
   try {
     pageIndex = openSync(join(dir, ARCHIVE_PAGE_INDEX), 'a+');
-    const size = fstatSync(pageIndex).size;
-    const tail = Buffer.alloc(Math.min(size, PAGE_INDEX_TAIL));
-    const start = size - tail.length;
-    readSync(pageIndex, tail, 0, tail.length, start);
-    if (tail.length > 0 && tail[tail.length - 1] !== 0x0a) {
-      ftruncateSync(pageIndex, start + tail.lastIndexOf(0x0a) + 1);
-    }
+    // Ended with a newline instead, "seg_b 8 1" (cut from "seg_b 8 12") would read as whole.
+    cutTornLine(pageIndex);
     return { pack, pageIndex, packLength: fstatSync(pack).size };
   } catch (error) {
     closeSync(pack);
@@ -230,9 +212,7 @@ async function readPagePlaces(dir: string): Promise<Map<string, PagePlace>> {
   let packLength: number;
   try {
     text = await readFile(join(dir, ARCHIVE_PAGE_INDEX), 'latin1');
-    const pack = await open(join(dir, ARCHIVE_PACK), 'r');
-    packLength = (await pack.stat()).size;
-    await pack.close();
+    packLength = (await stat(join(dir, ARCHIVE_PACK))).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return places;
     throw error;

@@ -1,24 +1,15 @@
 // The send ledger: one line per event, per issue, in <dataDir>/ledger/<date>.jsonl. Appending
 // lines is the only write, so a crash loses at most the lines not yet written, never earlier ones;
-// lines are written together right before each attempt starts (LedgerWriter.commit), so what a
+// lines are written together right before each attempt starts (LedgerWriter.committed), so what a
 // crash can lose is outcomes since then, whose messages a rerun sends again (as it does those in
 // flight). The state of a delivery is its last line. Reruns read it to send only what is not yet
 // sent.
-import {
-  closeSync,
-  createReadStream,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PaperboyError } from '../errors.js';
+import { cutTornLine } from './cut-torn-line.js';
 
 export const DELIVERY_STATES = ['sending', 'sent', 'failed', 'skipped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -173,30 +164,6 @@ export interface LedgerWriter {
 
 /** Entries waiting beyond this many characters are written without waiting for a commit. */
 const PENDING_LIMIT = 64 * 1024;
-
-/**
- * A line torn by a crash is the file's last bytes, with no newline. Appending after it would
- * bury it in the middle, where readers take it for damage: cut it off first (it recorded
- * nothing that finished).
- */
-function cutTornLine(fd: number): void {
-  const size = fstatSync(fd).size;
-  if (size === 0) return;
-  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - chunk.length);
-    const read = readSync(fd, chunk, 0, end - start, start);
-    const newline = chunk.subarray(0, read).lastIndexOf(0x0a);
-    if (end === size && newline === read - 1) return;
-    if (newline !== -1) {
-      ftruncateSync(fd, start + newline + 1);
-      return;
-    }
-    end = start;
-  }
-  ftruncateSync(fd, 0);
-}
 
 /** Opens the ledger for appending (O_APPEND: each write lands whole at the end). */
 export function openLedger(path: string): LedgerWriter {
