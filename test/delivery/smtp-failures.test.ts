@@ -27,17 +27,27 @@ describe('paperboy send against a difficult server', () => {
       expect(result.stderr).not.toMatch(/paperboy: \d+ of/);
       expect(result.code).toBe(0);
       expect(sink.received.map((m) => m.to).sort()).toEqual(PLANNED);
-      expect(result.stdout).toMatch(/^ {2}retried +4 {2}attempts after a transient failure$/m);
       expect(result.stdout).toMatch(/^ {2}failed +0$/m);
       const lines = ws.ledger();
       const attempts = (email: string) =>
         lines.filter((l) => l.email === email && l.state === 'sending').length;
-      expect([
-        attempts('kaiming@example.org'),
-        attempts('shafi@example.org'),
-        attempts('daphne@example.org'),
-        attempts('ada@example.org'),
-      ]).toEqual([2, 3, 2, 1]);
+      // What the server saw: each address's RCPT TO attempts, as the hooks above decide them.
+      const seen = (email: string) => sink.rcptAttempts.get(email) ?? 0;
+      const troubled = ['kaiming@example.org', 'shafi@example.org', 'daphne@example.org'];
+      expect(troubled.map(seen)).toEqual([2, 3, 2]);
+      for (const email of PLANNED.filter((e) => !troubled.includes(e))) expect(seen(email)).toBe(1);
+      // What paperboy tried: the same, except that the sink offers PIPELINING (RFC 2920), so the
+      // next message may already sit on daphne's connection behind her data when it drops. That
+      // one never reaches the server, fails with the connection, and is retried: one more attempt.
+      const riders = PLANNED.filter((email) => attempts(email) !== seen(email));
+      expect(riders.length).toBeLessThanOrEqual(1);
+      for (const email of riders) expect(attempts(email)).toBe(seen(email) + 1);
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^ {2}retried +${4 + riders.length} {2}attempts after a transient failure$`,
+          'm',
+        ),
+      );
       const latest = latestByEmail(lines);
       for (const email of PLANNED) expect(latest.get(email)?.state).toBe('sent');
       // Transient failures that were retried successfully leave no strike.
