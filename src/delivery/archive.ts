@@ -21,6 +21,7 @@ import type { Segment } from '../plan/index.js';
 import { escapeHtml, type RenderedSegment } from '../render/index.js';
 import { fillSlots } from '../render/slots.js';
 import { cutTornLine } from './cut-torn-line.js';
+import { createUtf8Scratch } from './utf8-scratch.js';
 
 export const ARCHIVE_DIR = 'archive';
 export const ARCHIVE_INDEX = 'index.json';
@@ -143,6 +144,8 @@ function closeDay(day: OpenDay): void {
 export function createArchiveWriter(options: { dataDir: string; baseUrl: string }): ArchiveWriter {
   const days = new Map<string, OpenDay>();
   const pending = new Map<string, Map<string, ArchivedSegment>>();
+  /** A page's bytes, until the next page: they are only written to the pack. */
+  const utf8 = createUtf8Scratch();
 
   function appendPage(date: string, segment: Segment, rendered: RenderedSegment): void {
     let day = days.get(date);
@@ -150,7 +153,7 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
       day = openDay(join(archiveDir(options.dataDir), date));
       days.set(date, day);
     }
-    const page = Buffer.from(neutralHtml(rendered, options.baseUrl), 'utf8');
+    const page = utf8(neutralHtml(rendered, options.baseUrl));
     try {
       writeAll(day.pack, page);
       writeAll(day.pageIndex, Buffer.from(`${segment.id} ${day.packLength} ${page.length}\n`));

@@ -14,6 +14,8 @@
 // wrapped text). RFC 2045 6.7 (1) lets any octet be written =XX, and a reader decodes the same text;
 // with no line starting with a dot the stream has nothing to insert and passes the bytes through.
 
+import { createUtf8Scratch } from './utf8-scratch.js';
+
 /** The longest line, without its CRLF. */
 export const QP_LINE_LENGTH = 76;
 
@@ -34,6 +36,17 @@ const WIDTH = new Uint8Array(256).fill(3);
 for (let byte = 0x21; byte <= 0x7e; byte++) WIDTH[byte] = byte === EQUALS ? 3 : 1;
 WIDTH[CR] = 1;
 
+/**
+ * Bytes the fast path copies as they are, one column each: printable ASCII but "=" (1), and space
+ * and tab (2: as they are only when more of the line follows and it is not a CR).
+ */
+const PLAIN = new Uint8Array(256);
+for (let byte = 0x21; byte <= 0x7e; byte++) PLAIN[byte] = byte === EQUALS ? 0 : 1;
+PLAIN[SPACE] = 2;
+PLAIN[TAB] = 2;
+
+/** The input's bytes, reused between calls. */
+const utf8 = createUtf8Scratch();
 /** Reused between calls: the output before it is copied out at its exact size. */
 let output = Buffer.allocUnsafe(256 * 1024);
 
@@ -59,7 +72,7 @@ function widthOf(input: Buffer, from: number, end: number): number {
  * starts an encoded line (after a hard or a soft break) as =2E.
  */
 export function encodeQuotedPrintable(text: string): Buffer {
-  const input = Buffer.from(text, 'utf8');
+  const input = utf8(text);
   const length = input.length;
   // Worst case: every byte escaped (3 columns), plus a soft break (3 bytes) per 73 columns.
   if (output.length < length * 4 + 16) output = Buffer.allocUnsafe(length * 4 + 16);
@@ -83,6 +96,21 @@ export function encodeQuotedPrintable(text: string): Buffer {
     let cutting = start < fits;
     let column = 0;
     for (let i = start; i < contentEnd; i++) {
+      // Fast path, most of the bytes: a run of plain ones, copied until the next cut (when
+      // cutting) or the first byte that needs more thought. It never starts with a "." at column 0.
+      if (column > 0 || input[i] !== DOT) {
+        let stop = cutting ? i + (QP_LINE_LENGTH - 1 - column) : contentEnd;
+        if (stop > contentEnd) stop = contentEnd;
+        const from = i;
+        for (; i < stop; i++) {
+          const plain = PLAIN[input[i] as number];
+          if (plain === 0) break;
+          if (plain === 2 && (i + 1 === contentEnd || input[i + 1] === CR)) break;
+          out[written++] = input[i] as number;
+        }
+        column += i - from;
+        if (i === contentEnd) break;
+      }
       const byte = input[i] as number;
       let width = widthAt(input, i, contentEnd);
       // A piece holds whole characters and escapes, up to 75 columns and the "=" of the break.

@@ -16,6 +16,7 @@ import { foldLines } from 'nodemailer/lib/mime-funcs';
 import MimeNode, { type MimeNodeHeaderValue } from 'nodemailer/lib/mime-node';
 import { escapeHtml, type RenderedSegment, slotValuesFor } from '../render/index.js';
 import type { SlotName, SlottedText, SlotValues } from '../render/slots.js';
+import { rememberCleanPiece } from './clean-pieces.js';
 import {
   type ComposeMessageInput,
   composeMessage,
@@ -66,7 +67,11 @@ function needsSoftBreak(encoded: Buffer): boolean {
 /** A fixed piece of a body, encoded, with its soft break when more of its line follows. */
 function encodeFixedPiece(text: string, more: boolean): Buffer {
   const encoded = encodeQuotedPrintable(text);
-  return more && needsSoftBreak(encoded) ? Buffer.concat([encoded, SOFT_BREAK]) : encoded;
+  const piece = more && needsSoftBreak(encoded) ? Buffer.concat([encoded, SOFT_BREAK]) : encoded;
+  // Without a CR in the text (templates have LF line ends), the encoding has nothing to
+  // dot-stuff: the pool's check (clean-pieces.ts) need not scan it.
+  if (!text.includes('\r')) rememberCleanPiece(piece);
+  return piece;
 }
 
 interface EncodedBody {

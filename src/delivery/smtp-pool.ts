@@ -23,6 +23,7 @@ import DKIM, { type DKIMSingleKeyOptions } from 'nodemailer/lib/dkim';
 import type { NodemailerError } from 'nodemailer/lib/errors';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { arePiecesClean } from './clean-pieces.js';
 import { joinPieces, type MessagePiece } from './transport.js';
 
 export interface SmtpPoolOptions {
@@ -257,6 +258,9 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
     return new Promise((resolve, reject) => {
       const whole = joined(pooled, raw);
       const message = signer ? signer.sign(whole) : whole;
+      // Pieces are checked for dot-stuffing piece by piece (the segment's once), so nodemailer
+      // need not scan every line of the joined bytes again; a signed message it scans.
+      const messageIsClean = !signer && !Buffer.isBuffer(raw) && arePiecesClean(raw);
       // Handed on when written, or else when the reply comes (a message that went through
       // nodemailer's stream, or was refused before its data).
       let handedOn = false;
@@ -266,7 +270,9 @@ export function createSmtpPool(options: SmtpPoolOptions): SmtpPool {
         release(pooled);
       };
       pooled.onWritten = onWritten;
-      pooled.connection.send({ from: envelope.from, to: [envelope.to] }, message, (error, info) => {
+      // messageIsClean is the patched SMTPConnection's (not in its types).
+      const smtpEnvelope = { from: envelope.from, to: [envelope.to], messageIsClean };
+      pooled.connection.send(smtpEnvelope, message, (error, info) => {
         if (pooled.onWritten === onWritten) pooled.onWritten = null;
         if (!handedOn) pooled.messages++;
         if (error) {
