@@ -82,6 +82,9 @@ export interface Results {
 const n = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** How much the peak RSS may grow with a list ten times longer and still count as flat. */
+const FLAT_RSS_GROWTH = 0.1;
+
 export function targetsOf(results: Results): Target[] {
   const largest = results.sizes.reduce<SizeResult | null>(
     (best, s) => (best === null || s.subscribers > best.subscribers ? s : best),
@@ -136,6 +139,19 @@ export function targetsOf(results: Results): Target[] {
         met: largest.send.peakRssMB !== null && largest.send.peakRssMB < 256,
       },
     );
+    // "Flat from 10k to 100k": the list ten times longer, the peak within 10% (run-to-run noise).
+    const tenth = results.sizes.find((s) => s.subscribers * 10 === largest.subscribers);
+    const from = tenth?.send.peakRssMB ?? null;
+    const to = largest.send.peakRssMB;
+    if (tenth && from !== null && to !== null) {
+      const growth = to / from - 1;
+      targets.push({
+        name: `peak RSS from ${n(tenth.subscribers)} to ${n(largest.subscribers)}`,
+        target: `flat: within ${FLAT_RSS_GROWTH * 100}%`,
+        actual: `${n(from)} → ${n(to)} MB (${growth >= 0 ? '+' : ''}${n(growth * 100)}%)`,
+        met: growth <= FLAT_RSS_GROWTH,
+      });
+    }
   }
   return targets;
 }
