@@ -96,6 +96,16 @@ async function client(port: number): Promise<Client> {
   return c;
 }
 
+/** Sends the lines in one write and gives the codes of the next `replies` reply lines. */
+async function replyCodes(c: Client, replies: number, ...lines: string[]): Promise<string[]> {
+  c.send(...lines);
+  const text = (await c.chunks(replies)).join('');
+  return text
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) => line.slice(0, 3));
+}
+
 /** Runs `talk` with a fresh server of this build and a client connected to it, then closes both. */
 async function session(
   Server: ServerClass,
@@ -130,7 +140,9 @@ describe.each(BUILDS)('smtp-server replies to pipelined commands (%s build)', (_
       writes.count = 0;
       // The message, its end, and the next transaction's group, in one write (RFC 2920 lets the
       // message content start a group).
-      c.send(
+      const codes = await replyCodes(
+        c,
+        4,
         'Subject: one',
         '',
         'hello',
@@ -139,8 +151,7 @@ describe.each(BUILDS)('smtp-server replies to pipelined commands (%s build)', (_
         'RCPT TO:<c@example.org>',
         'DATA',
       );
-      const replies = (await c.chunks(4)).join('').split('\r\n').filter(Boolean);
-      expect(replies.map((line) => line.slice(0, 3))).toEqual(['250', '250', '250', '354']);
+      expect(codes).toEqual(['250', '250', '250', '354']);
       expect(writes.count).toBe(1);
       // The last message's reply, with nothing behind it, is not held for long.
       c.send('Subject: two', '', 'hello', '.');
@@ -160,14 +171,15 @@ describe.each(BUILDS)('smtp-server replies to pipelined commands (%s build)', (_
 
   it('keeps the replies in order when the group has a refused recipient', () =>
     session(Server, async (c, writes) => {
-      c.send(
+      const codes = await replyCodes(
+        c,
+        4,
         'MAIL FROM:<a@example.org>',
         'RCPT TO:<nobody@example.org>',
         'RCPT TO:<b@example.org>',
         'DATA',
       );
-      const replies = (await c.chunks(4)).join('').split('\r\n').filter(Boolean);
-      expect(replies.map((line) => line.slice(0, 3))).toEqual(['250', '550', '250', '354']);
+      expect(codes).toEqual(['250', '550', '250', '354']);
       // The refusal is not held: it goes out with the replies before it; the rest follow.
       expect(writes.count).toBe(2);
       c.send('hello', '.');
