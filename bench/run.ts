@@ -228,7 +228,7 @@ async function measureRendering(plan: Plan, papers: ReadonlyMap<string, Paper>, 
 async function measurePerRecipient(plan: Plan, rendered: Map<Segment, RenderedSegment>) {
   const keyring = parseKeyring(SECRET);
   const recipients = plan.segments.flatMap((segment) =>
-    segment.recipients.slice(0, 50).map((recipient) => ({ segment, recipient })),
+    Array.from(segment.recipients, (recipient) => ({ segment, recipient })).slice(0, 50),
   );
   const sample = recipients.slice(0, quick ? 500 : 3000);
   const values = {

@@ -37,7 +37,7 @@ export function sampleRecipients(
   count: number,
 ): { segment: Segment; recipient: Recipient }[] {
   const all = plan.segments.flatMap((segment) =>
-    segment.recipients.map((recipient) => ({ segment, recipient })),
+    Array.from(segment.recipients, (recipient) => ({ segment, recipient })),
   );
   if (all.length <= count) return all;
   const step = all.length / count;

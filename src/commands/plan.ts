@@ -1,6 +1,5 @@
 // `paperboy plan`: who gets which papers for one issue, before anything is rendered or sent.
 
-import { type ListSnapshot, snapshotBuilder } from '../delivery/recipient-check.js';
 import { PaperboyError } from '../errors.js';
 import {
   createPlanner,
@@ -45,8 +44,11 @@ export interface PlannedRun {
   papers: Map<string, Paper>;
   /** The issue planned (send keeps it for later weekly digests). */
   issue: Issue;
-  /** The list as this plan read it: send's suppression check starts from it. */
-  listSnapshot: ListSnapshot;
+  /**
+   * The subscriber store's change token from before this plan read the list: send's suppression
+   * check takes planned recipients as planned until it moves.
+   */
+  listToken: string;
 }
 
 /** Every paper by id, the newest issue's copy winning: what rendering a plan's segments needs. */
@@ -80,19 +82,16 @@ export async function buildPlan(
       context.config.plan,
     );
     // The token first: a change made while the list is read moves it, and the check reads again.
-    const snapshot = snapshotBuilder(await store.changeToken());
+    const listToken = await store.changeToken();
     // Each subscriber is planned as it is read: the whole list is never held (100,000 records
-    // are about 50 MB), only what the plan and the send-time check keep of each.
-    await store.scan((subscriber) => {
-      planner.add(subscriber);
-      snapshot.add(subscriber);
-    });
+    // are about 50 MB), only what the plan keeps of each (recipient-book.ts).
+    await store.scan((subscriber) => planner.add(subscriber));
     return {
       plan: planner.finish(),
       subscribersLabel: label,
       papers: indexPapers([...kept, ...issues]),
       issue,
-      listSnapshot: snapshot.snapshot,
+      listToken,
     };
   } finally {
     await store.close();

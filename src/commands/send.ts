@@ -103,7 +103,7 @@ async function pickOnly(plan: Plan, store: SubscriberStore, ref: string, label: 
     });
   }
   const planned = plan.segments.some((segment) =>
-    segment.recipients.some((r) => r.subscriberId === subscriber.id),
+    Array.from(segment.recipients).some((r) => r.subscriberId === subscriber.id),
   );
   if (planned) return subscriber.id;
   const skipped = plan.skipped.find((s) => s.subscriberId === subscriber.id);
@@ -273,7 +273,7 @@ export async function sendIssue(
   const templates = loadTemplates(
     config.templatesDir ? resolve(config.templatesDir) : BUNDLED_TEMPLATES_DIR,
   );
-  const { plan, papers, subscribersLabel, issue, listSnapshot } = await buildPlan(
+  const { plan, papers, subscribersLabel, issue, listToken } = await buildPlan(
     source,
     flags,
     context,
@@ -387,7 +387,7 @@ export async function sendIssue(
         archive: dryRun ? null : createArchiveWriter({ dataDir: config.dataDir, baseUrl }),
         onArchiveError: (error) =>
           notice(`warning: the web archive was not written: ${(error as Error).message}`),
-        checkRecipient: createRecipientCheck(store, { initial: listSnapshot }),
+        checkRecipient: createRecipientCheck(store, { plannedAt: listToken }),
         ledger,
         async strike(subscriberId, strikeKind, failure) {
           if (!strikes) return false;

@@ -143,6 +143,11 @@ export function emptyReport(): DeliveryReport {
   };
 }
 
+function someOf<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
+  for (const item of items) if (test(item)) return true;
+  return false;
+}
+
 interface Job {
   segment: Segment;
   rendered: RenderedSegment;
@@ -200,17 +205,20 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
   const write = (entry: Omit<LedgerEntry, 'at'>) =>
     ledger?.append({ at: now().toISOString(), ...entry });
 
+  const pending = (recipient: Recipient) => wanted(recipient) && due(recipient);
   async function* jobs(): AsyncGenerator<Job> {
     for (const segment of plan.segments) {
-      const recipients = segment.recipients.filter((r) => wanted(r) && due(r));
-      if (recipients.length === 0) continue;
+      // Read through twice rather than kept in a list: a segment may hold most of the recipients.
+      if (!someOf(segment.recipients, pending)) continue;
       const rendered = await input.renderSegment(segment);
       if (input.archive && ledger) {
         await input.archive
           .write(plan.date, segment, rendered)
           .catch((error: unknown) => input.onArchiveError?.(error, segment));
       }
-      for (const recipient of recipients) yield { segment, rendered, recipient };
+      for (const recipient of segment.recipients) {
+        if (pending(recipient)) yield { segment, rendered, recipient };
+      }
     }
   }
 
@@ -243,7 +251,7 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
 
   async function deliver(job: Job): Promise<void> {
     const { subscriberId, email } = job.recipient;
-    const current = await input.checkRecipient(subscriberId);
+    const current = await input.checkRecipient(job.recipient);
     if (current.status !== 'active') {
       write({ subscriberId, email, state: 'skipped', reason: current.status });
       report.skipped[current.status] = (report.skipped[current.status] ?? 0) + 1;

@@ -4,21 +4,19 @@
 // again only when the token moved, so a change is seen within about a second and an unchanged
 // list of 100,000 is read once per run, not once a second.
 //
-// Why a copy and not `store.get` per recipient: the JSON store reads and validates the whole file
-// on every call, which at 100,000 subscribers would cost more than sending.
+// Until the token moves, a planned recipient is as the plan read them (active, with the plan's
+// name), so nothing is kept per subscriber: memory stays flat however long the list (issue 7).
+// Once it moves, the list's statuses and names are copied (a Map); a copy and not `store.get` per
+// recipient, as the JSON store reads and validates the whole file on every call, which at 100,000
+// subscribers would cost more than sending.
+import type { Recipient } from '../plan/index.js';
 import type { SubscriberStore } from '../stores/types.js';
-import type { Subscriber, SubscriberStatus } from '../types.js';
+import type { SubscriberStatus } from '../types.js';
 
 export interface RecipientNow {
   /** `removed`: no longer on the list (purged), so not to be mailed either. */
   status: SubscriberStatus | 'removed';
   name: string | null;
-}
-
-/** Each subscriber's status and name as of one read of the list, with the store's token then. */
-export interface ListSnapshot {
-  token: string;
-  entries: Map<string, Readonly<Entry>>;
 }
 
 type Entry = { status: SubscriberStatus; name: string | null };
@@ -30,36 +28,22 @@ const UNNAMED: Record<SubscriberStatus, Entry> = {
   bounced: Object.freeze({ status: 'bounced', name: null }),
 };
 
-/**
- * A snapshot taken as the list is read, a subscriber at a time (a store's scan), after the store's
- * token was `token`.
- */
-export function snapshotBuilder(token: string): {
-  add(subscriber: Subscriber): void;
-  snapshot: ListSnapshot;
-} {
-  const entries: ListSnapshot['entries'] = new Map();
-  return {
-    add(s) {
-      entries.set(s.id, s.name === null ? UNNAMED[s.status] : { status: s.status, name: s.name });
-    },
-    snapshot: { token, entries },
-  };
-}
-
 export interface RecipientCheckOptions {
   maxAgeMs?: number;
   now?: () => number;
   /**
-   * The list as the plan read it: the check starts from it instead of reading the list again
-   * (a second read of 100,000 subscribers), and reads only once the token moves.
+   * The store's token read before the plan read the list: until it moves, planned recipients are
+   * taken as planned instead of reading the list again (a second read of 100,000 subscribers).
+   * Without it, the first check reads the list.
    */
-  initial?: ListSnapshot;
+  plannedAt?: string;
 }
 
-export type RecipientCheck = (subscriberId: string) => Promise<RecipientNow>;
+/** Whether a planned recipient is to be mailed now, and by what name. */
+export type RecipientCheck = (recipient: Recipient) => Promise<RecipientNow>;
 
-type Snapshot = ListSnapshot['entries'];
+/** Subscriber id -> status and name, as of one read of the list. */
+type Snapshot = Map<string, Readonly<Entry>>;
 
 export function createRecipientCheck(
   store: SubscriberStore,
@@ -67,40 +51,47 @@ export function createRecipientCheck(
 ): RecipientCheck {
   const maxAgeMs = options.maxAgeMs ?? 1000;
   const now = options.now ?? (() => performance.now());
-  let snapshot: Promise<Snapshot> | null = options.initial
-    ? Promise.resolve(options.initial.entries)
-    : null;
-  let token: string | null = options.initial?.token ?? null;
-  let checkedAt = options.initial ? now() : 0;
+  // True until the token moves from the plan's: planned recipients are then as planned.
+  let asPlanned = options.plannedAt !== undefined;
+  let token: string | null = options.plannedAt ?? null;
+  let snapshot: Promise<Snapshot> | null = null;
+  let checkedAt = asPlanned ? now() : 0;
 
   async function read(): Promise<Snapshot> {
     const before = await store.changeToken();
-    const builder = snapshotBuilder(before);
-    await store.scan(builder.add);
+    const entries: Snapshot = new Map();
+    await store.scan((s) => {
+      entries.set(s.id, s.name === null ? UNNAMED[s.status] : { status: s.status, name: s.name });
+    });
     token = before;
-    return builder.snapshot.entries;
+    return entries;
   }
 
-  /** A new read when there is none, or when the store's token moved since the last one. */
+  /** A new read when the store's token moved since the plan or the last read, or none was made. */
   async function refresh(): Promise<void> {
-    if (snapshot !== null && (await store.changeToken()) === token) return;
-    snapshot = read();
+    const current = asPlanned || snapshot !== null;
+    if (current && (await store.changeToken()) === token) return;
+    asPlanned = false;
+    const reading = read();
+    snapshot = reading;
     // A failed read is not kept: the next recipient tries again.
-    snapshot.catch(() => {
-      snapshot = null;
+    reading.catch(() => {
+      if (snapshot === reading) snapshot = null;
     });
   }
 
   let refreshing: Promise<void> | null = null;
-  return async (subscriberId) => {
-    if (snapshot === null || now() - checkedAt > maxAgeMs) {
+  return async (recipient) => {
+    if ((!asPlanned && snapshot === null) || now() - checkedAt > maxAgeMs) {
       checkedAt = now();
       refreshing ??= refresh().finally(() => {
         refreshing = null;
       });
     }
     if (refreshing) await refreshing;
-    const found = (await (snapshot as Promise<Snapshot>)).get(subscriberId);
+    if (asPlanned) return { status: 'active', name: recipient.name };
+    if (snapshot === null) throw new Error('the subscriber list could not be read again');
+    const found = (await snapshot).get(recipient.subscriberId);
     return found ?? { status: 'removed', name: null };
   };
 }

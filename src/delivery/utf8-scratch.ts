@@ -12,10 +12,24 @@ const MOST_BYTES_PER_UNIT = 3;
  * converter's next call.
  */
 export function createUtf8Scratch(initialBytes = 64 * 1024): (text: string) => Buffer {
+  const joined = createUtf8Joiner(initialBytes);
+  return (text) => joined([text]);
+}
+
+/**
+ * createUtf8Scratch for text in parts: the parts' bytes one after another, as if joined, without
+ * the joined string (which `a + b` builds as a rope, and V8 flattens into a new string before
+ * converting it).
+ */
+export function createUtf8Joiner(initialBytes = 64 * 1024): (parts: readonly string[]) => Buffer {
   let scratch = Buffer.allocUnsafeSlow(initialBytes);
-  return (text) => {
-    const most = text.length * MOST_BYTES_PER_UNIT;
+  return (parts) => {
+    let units = 0;
+    for (const part of parts) units += part.length;
+    const most = units * MOST_BYTES_PER_UNIT;
     if (scratch.length < most) scratch = Buffer.allocUnsafeSlow(Math.ceil(most * 1.25));
-    return scratch.subarray(0, scratch.write(text, 0, 'utf8'));
+    let length = 0;
+    for (const part of parts) length += scratch.write(part, length, 'utf8');
+    return scratch.subarray(0, length);
   };
 }

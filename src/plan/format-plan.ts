@@ -6,6 +6,7 @@ import type { Topic } from '../types.js';
 import {
   type Plan,
   type PlannedPaper,
+  type Recipient,
   type Segment,
   SKIP_REASONS,
   type SkippedSubscriber,
@@ -37,9 +38,13 @@ function topicLabel(id: string, names: ReadonlyMap<string, string>): string {
 }
 
 function listEmails(segment: Segment): string {
-  const emails = segment.recipients.map((recipient) => recipient.email);
-  const shown = emails.slice(0, EMAILS_SHOWN).join(', ');
-  const more = emails.length - EMAILS_SHOWN;
+  const emails: string[] = [];
+  for (const recipient of segment.recipients) {
+    if (emails.length === EMAILS_SHOWN) break;
+    emails.push(recipient.email);
+  }
+  const shown = emails.join(', ');
+  const more = segment.recipients.length - EMAILS_SHOWN;
   return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
@@ -165,7 +170,10 @@ export function formatPlan(plan: Plan, topics: readonly Topic[]): string {
  * reason is one of unsubscribed, bounced, weekly-not-today, nothing-matched, all-already-sent.
  */
 export function planToJson(plan: Plan): string {
-  const value: Plan = {
+  // A Plan but for the recipients' names, which stay out of the JSON (see the shape above).
+  const value: Omit<Plan, 'segments'> & {
+    segments: (Omit<Segment, 'recipients'> & { recipients: Omit<Recipient, 'name'>[] })[];
+  } = {
     version: plan.version,
     date: plan.date,
     issueDates: plan.issueDates,
@@ -186,7 +194,10 @@ export function planToJson(plan: Plan): string {
         frequency: segment.settings.frequency,
         weekday: segment.settings.weekday,
       },
-      recipients: segment.recipients.map(({ subscriberId, email }) => ({ subscriberId, email })),
+      recipients: Array.from(segment.recipients, ({ subscriberId, email }) => ({
+        subscriberId,
+        email,
+      })),
       issueDates: segment.issueDates,
       papers: segment.papers.map((paper) => ({
         paperId: paper.paperId,

@@ -3,12 +3,12 @@
 // (history.ts).
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { PaperboyError } from '../errors.js';
 import { parseYmd } from '../sources/dates.js';
 import { formatZodIssue } from '../sources/json-path.js';
 import { parseJsonText } from '../sources/parse-json-text.js';
+import { writePiecesAtomically } from '../stores/write-pieces.js';
 import { emptyHistory } from './history.js';
 import type { SendHistory } from './types.js';
 
@@ -73,13 +73,32 @@ export async function readHistory(path: string): Promise<SendHistory> {
 }
 
 /**
+ * The file's text, a segment at a time: `JSON.stringify(history, null, 2)` and a newline, never
+ * whole (a history of thousands of segments is megabytes).
+ */
+export function* historyText(history: SendHistory): Generator<string> {
+  const ids = Object.keys(history.segments);
+  if (ids.length === 0) {
+    yield `${JSON.stringify({ version: history.version, segments: {} }, null, 2)}\n`;
+    return;
+  }
+  yield `{\n  "version": ${JSON.stringify(history.version)},\n  "segments": {\n`;
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index] as string;
+    const papers = JSON.stringify(history.segments[id], null, 2).replaceAll('\n', '\n    ');
+    yield `    ${JSON.stringify(id)}: ${papers}${index < ids.length - 1 ? ',' : ''}\n`;
+  }
+  yield '  }\n}\n';
+}
+
+/**
  * Writes the history atomically (a temporary file renamed over the old one), so a crash leaves
  * the old history or the new one, never half of one. Creates the folder when needed.
  */
 export async function writeHistory(path: string, history: SendHistory): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, `${JSON.stringify(history, null, 2)}\n`);
+    await writePiecesAtomically(path, historyText(history));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new PaperboyError('store', `${path}: send history cannot be written (${code})`, {

@@ -15,6 +15,7 @@ import type { Issue, Paper, SelectionSettings, Subscriber, Weekday } from '../ty
 import { recentlySent } from './history.js';
 import { createPaperMatcher } from './match-paper.js';
 import { compareRank } from './rank-papers.js';
+import { PackedRecipients, RecipientBook } from './recipient-book.js';
 import { createSegmenter } from './segment-settings.js';
 import {
   type EmptyReason,
@@ -155,7 +156,7 @@ function emptyDetail(
 }
 
 function skip(
-  who: Recipient,
+  who: Pick<Recipient, 'subscriberId' | 'email'>,
   reason: SkipReason,
   detail: string,
   segmentId: string | null,
@@ -185,6 +186,18 @@ function sortedByEmail<T extends { email: string; subscriberId: string }>(
     return (items[i] as T).subscriberId < (items[j] as T).subscriberId ? -1 : 1;
   };
   return order.sort(compare).map((index) => items[index] as T);
+}
+
+/**
+ * Where a segment's recipients' records start in `book`, in sortedByEmail's order. The keys are
+ * read once per segment and dropped with it: only the offsets are kept.
+ */
+function startsByEmail(book: RecipientBook, starts: readonly number[]): number[] {
+  const keyed = starts.map((at) => {
+    const { subscriberId, email } = book.read(at);
+    return { at, email, subscriberId };
+  });
+  return sortedByEmail(keyed).map((entry) => entry.at);
 }
 
 /** Plans an issue one subscriber at a time: `add` each, then `finish` once. */
@@ -222,7 +235,9 @@ export function createPlanner(
   const date = issue.date;
   const weekday = weekdayOf(date);
   const skipped: SkippedSubscriber[] = [];
-  const groups = new Map<string, { settings: SelectionSettings; recipients: Recipient[] }>();
+  // Recipients go into the book as they come; a group holds only where their records start.
+  const book = new RecipientBook();
+  const groups = new Map<string, { settings: SelectionSettings; starts: number[] }>();
   const segmentOf = createSegmenter(options.maxPapers);
   // One detail text per weekday, not one per weekly subscriber.
   const notToday = new Map<Weekday, string>();
@@ -230,7 +245,11 @@ export function createPlanner(
 
   function add(subscriber: Subscriber): void {
     count++;
-    const who = { subscriberId: subscriber.id, email: subscriber.email };
+    const who: Recipient = {
+      subscriberId: subscriber.id,
+      email: subscriber.email,
+      name: subscriber.name,
+    };
     if (subscriber.status === 'unsubscribed') {
       const on = subscriber.unsubscribedAt?.slice(0, 10);
       skipped.push(skip(who, 'unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null));
@@ -264,10 +283,10 @@ export function createPlanner(
     }
     let group = groups.get(id);
     if (!group) {
-      group = { settings, recipients: [] };
+      group = { settings, starts: [] };
       groups.set(id, group);
     }
-    group.recipients.push(who);
+    group.starts.push(book.add(who));
   }
 
   return { add, finish };
@@ -277,11 +296,19 @@ export function createPlanner(
     const weekly = weeklyPool(issue, input.recent ?? []);
     const segments: Segment[] = [];
     const planned: PlannedPapers = new Map();
-    for (const [id, { settings, recipients }] of groups) {
+    book.trim();
+    // Every segment's record offsets, a segment after another (see PackedRecipients).
+    let grouped = 0;
+    for (const group of groups.values()) grouped += group.starts.length;
+    const order = new Uint32Array(grouped);
+    let filled = 0;
+    for (const [id, { settings, starts }] of groups) {
       const pool = settings.frequency === 'weekly' ? weekly : daily;
       const sent = recentlySent(history, id, date, options.historyDays);
       const selection = selectPapers(pool, settings, sent, planned);
-      const sorted = sortedByEmail(recipients);
+      const from = filled;
+      for (const at of startsByEmail(book, starts)) order[filled++] = at;
+      const recipients = new PackedRecipients(book, order, from, filled);
       const emptyReason: EmptyReason | null =
         selection.papers.length > 0
           ? null
@@ -297,13 +324,13 @@ export function createPlanner(
           settings,
           options.historyDays,
         );
-        for (const who of sorted) skipped.push(skip(who, emptyReason, detail, id));
+        for (const who of recipients) skipped.push(skip(who, emptyReason, detail, id));
         continue;
       }
       segments.push({
         id,
         settings,
-        recipients: sorted,
+        recipients,
         issueDates: [...pool.issueDates],
         papers: selection.papers,
         matched: selection.matched,

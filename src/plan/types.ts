@@ -1,6 +1,7 @@
 // The plan's data: what `planIssue` returns, what `paperboy plan --json` prints and what the send
 // step will persist. Data only.
 import type { Issue, SelectionSettings } from '../types.js';
+import type { RecipientList } from './recipient-book.js';
 
 /** The `plan` section of the config. */
 export interface PlanOptions {
@@ -51,8 +52,8 @@ export interface Segment {
   /** `seg_` + 12 hex: the same for the same settings in every run and on every day. */
   id: string;
   settings: SelectionSettings;
-  /** Sorted by email. */
-  recipients: Recipient[];
+  /** Sorted by email. Packed by the planner (recipient-book.ts): read it by iterating. */
+  recipients: RecipientList;
   /** The issue dates the selection drew from, oldest first: [date], or the week for weekly. */
   issueDates: string[];
   /** Best first, at most `settings.maxPapers`. */
@@ -69,6 +70,8 @@ export interface Segment {
 export interface Recipient {
   subscriberId: string;
   email: string;
+  /** As the list had it when the plan was made; the send-time check sees a later change. */
+  name: string | null;
 }
 
 export const SKIP_REASONS = [

@@ -95,7 +95,9 @@ export function listIssuePreviews(
   // One plan for every topic: planIssue groups the stand-ins into one segment each.
   const plan = planIssue(input, readers, emptyHistory(), { ...options, sendEmpty: false });
   const bySubscriber = new Map(
-    plan.segments.flatMap((segment) => segment.recipients.map((r) => [r.subscriberId, segment])),
+    plan.segments.flatMap((segment) =>
+      Array.from(segment.recipients, (r) => [r.subscriberId, segment] as const),
+    ),
   );
   const perTopic = topics.flatMap((topic, index): PreviewTarget[] => {
     const reader = readers[index] as Subscriber;
@@ -127,7 +129,7 @@ export function listPlanPreviews(
     kind: 'segment',
     label: describeSettings(segment, names),
     segment,
-    recipients: segment.recipients.map((r) => ({
+    recipients: Array.from(segment.recipients, (r) => ({
       subscriberId: r.subscriberId,
       email: r.email,
       name: byId.get(r.subscriberId)?.name ?? null,

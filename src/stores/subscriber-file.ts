@@ -7,6 +7,7 @@ import { formatJsonPath } from '../sources/json-path.js';
 import { parseJsonText } from '../sources/parse-json-text.js';
 import { hashEmail, normalizeEmail } from '../subscribers/email.js';
 import type { Subscriber } from '../types.js';
+import { Fingerprints, fingerprint } from './fingerprints.js';
 import { formatJson } from './format-json.js';
 import { createListScanner } from './json-list-scanner.js';
 import { readTextFile, readTextPieces } from './locked-file.js';
@@ -210,9 +211,10 @@ export async function readSubscriberFileAt(
 
 /**
  * The subscribers of the file at `path`, in file order, handed to `visit` as they are read and
- * not kept: planning a large list then never holds the whole list. Only each one's id and address
- * are kept, for the checks that need the whole file (the same address or id twice); a file with
- * a problem throws what readSubscriberFileAt throws, after some subscribers may have been visited.
+ * not kept: planning a large list then never holds the whole list. For the checks that need the
+ * whole file (the same address or id twice) only a fingerprint of each one's id and address is
+ * kept (fingerprints.ts); a file with a problem throws what readSubscriberFileAt throws, after
+ * some subscribers may have been visited.
  */
 export async function scanSubscriberFileAt(
   path: string,
@@ -220,30 +222,75 @@ export async function scanSubscriberFileAt(
   topicIds: readonly string[],
   visit: (subscriber: Subscriber) => void,
 ): Promise<void> {
-  const seen: Pick<Subscriber, 'id' | 'email'>[] = [];
+  const ids = new Fingerprints();
+  const emails = new Fingerprints();
   const reader = createFastReader(topicIds, (subscriber) => {
-    seen.push({ id: subscriber.id, email: subscriber.email });
+    ids.add(subscriber.id);
+    emails.add(normalizeEmail(subscriber.email));
     visit(subscriber);
   });
   const read = await readTextPieces(path, label, (piece) => reader.push(piece));
   if (read === null) return;
   const data = read ? reader.end() : null;
-  if (data !== null) {
-    const whole = { subscribers: seen, suppressions: data.suppressions };
-    if (checkConsistency(whole, () => null).length === 0) return;
+  if (
+    data !== null &&
+    !ids.mayRepeat() &&
+    !emails.mayRepeat() &&
+    checkConsistency({ subscribers: [], suppressions: data.suppressions }, () => null).length ===
+      0 &&
+    !(await mayHavePurged(path, label, topicIds, data.suppressions, ids))
+  ) {
+    return;
   }
-  // Something is wrong, or unusual: the whole file the slow way, which names any problem, or
-  // gives the subscribers the fast reader stopped at.
+  // Something is wrong, unusual, or maybe repeated: the whole file the slow way, which names any
+  // problem, or gives the subscribers the fast reader stopped at.
   const slow = readSubscriberFile(await readTextFile(path, label), label, topicIds);
-  if (seen.some((subscriber, index) => slow.subscribers[index]?.id !== subscriber.id)) {
+  if (!sameIds(slow.subscribers, ids)) {
     // Replaced (by an atomic rename) between the two reads: what was visited is another list.
-    throw new PaperboyError('store', `${label} changed while it was being read`, {
-      hint: 'run the command again',
-    });
+    throw changedWhileRead(label);
   }
-  for (let index = seen.length; index < slow.subscribers.length; index++) {
+  for (let index = ids.count; index < slow.subscribers.length; index++) {
     visit(slow.subscribers[index] as Subscriber);
   }
+}
+
+function changedWhileRead(label: string): PaperboyError {
+  return new PaperboyError('store', `${label} changed while it was being read`, {
+    hint: 'run the command again',
+  });
+}
+
+/** Whether the first `ids.count` subscribers have the ids fingerprinted, in order. */
+function sameIds(subscribers: readonly Subscriber[], ids: Fingerprints): boolean {
+  for (let index = 0; index < ids.count; index++) {
+    const subscriber = subscribers[index];
+    if (!subscriber || fingerprint(subscriber.id) !== ids.at(index)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a purged address may be on the list: the suppressions come after the subscribers in
+ * the file, so with any, the file is read a second time, hashing each address (sha256, so not on
+ * every scan). True as well when the file is not the one first read: the slow read then says so.
+ */
+async function mayHavePurged(
+  path: string,
+  label: string,
+  topicIds: readonly string[],
+  suppressions: readonly Suppression[],
+  ids: Fingerprints,
+): Promise<boolean> {
+  if (suppressions.length === 0) return false;
+  const purged = new Set(suppressions.map((entry) => entry.emailSha256));
+  let index = 0;
+  let found = false;
+  const reader = createFastReader(topicIds, (subscriber) => {
+    if (fingerprint(subscriber.id) !== ids.at(index++)) found = true;
+    else if (purged.has(hashEmail(subscriber.email))) found = true;
+  });
+  const read = await readTextPieces(path, label, (piece) => reader.push(piece));
+  return found || !read || reader.end() === null || index !== ids.count;
 }
 
 function compareText(a: string, b: string): number {

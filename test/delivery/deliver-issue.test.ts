@@ -26,6 +26,7 @@ function planOf(segments: Record<string, string[]>): Plan {
           recipients: ids.map((subscriberId) => ({
             subscriberId,
             email: `${subscriberId}@example.org`,
+            name: null,
           })),
           papers: [],
         }) as unknown as Segment,
@@ -167,7 +168,7 @@ describe('deliverIssue', () => {
   it('skips whoever unsubscribed or bounced since the plan, checked right before sending', async () => {
     const plan = planOf({ seg: ['sub_a', 'sub_b', 'sub_c'] });
     const h = harness(plan, {
-      checkRecipient: async (id) => ({
+      checkRecipient: async ({ subscriberId: id }) => ({
         status: id === 'sub_b' ? 'unsubscribed' : id === 'sub_c' ? 'removed' : 'active',
         name: null,
       }),

@@ -2,9 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRecipientCheck, snapshotBuilder } from '../../src/delivery/recipient-check.js';
+import { createRecipientCheck } from '../../src/delivery/recipient-check.js';
+import type { Recipient } from '../../src/plan/index.js';
 import { createJsonStore } from '../../src/stores/json-store.js';
 import type { SubscriberStore } from '../../src/stores/types.js';
+import type { Subscriber } from '../../src/types.js';
+
+/** A subscriber as the plan recorded them. */
+function planned(subscriber: Subscriber): Recipient {
+  return { subscriberId: subscriber.id, email: subscriber.email, name: subscriber.name };
+}
 
 async function storeWithAda() {
   const path = join(mkdtempSync(join(tmpdir(), 'paperboy-check-')), 'subscribers.json');
@@ -33,25 +40,25 @@ describe('the send-time suppression check', () => {
     const { store, ada } = await storeWithAda();
     let clock = 0;
     const check = createRecipientCheck(store, { maxAgeMs: 1000, now: () => clock });
-    expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada' });
+    expect(await check(planned(ada))).toEqual({ status: 'active', name: 'Ada' });
     await store.setStatus(ada.id, 'unsubscribed');
     clock += 1001;
-    expect((await check(ada.id)).status).toBe('unsubscribed');
+    expect((await check(planned(ada))).status).toBe('unsubscribed');
     await store.remove(ada.id, { purge: true });
     clock += 1001;
-    expect((await check(ada.id)).status).toBe('removed');
+    expect((await check(planned(ada))).status).toBe('removed');
   });
 
   it('re-reads the store at most every maxAgeMs', async () => {
     const { store, ada } = await storeWithAda();
     let clock = 0;
     const check = createRecipientCheck(store, { maxAgeMs: 1000, now: () => clock });
-    expect((await check(ada.id)).status).toBe('active');
+    expect((await check(planned(ada))).status).toBe('active');
     await store.setStatus(ada.id, 'bounced');
     clock = 500;
-    expect((await check(ada.id)).status).toBe('active');
+    expect((await check(planned(ada))).status).toBe('active');
     clock = 1501;
-    expect((await check(ada.id)).status).toBe('bounced');
+    expect((await check(planned(ada))).status).toBe('bounced');
   });
 
   it('reads the list again only when the store changed, however long the run', async () => {
@@ -60,33 +67,54 @@ describe('the send-time suppression check', () => {
     let clock = 0;
     const check = createRecipientCheck(counted.store, { maxAgeMs: 1000, now: () => clock });
     for (clock = 0; clock < 60_000; clock += 700)
-      expect((await check(ada.id)).status).toBe('active');
+      expect((await check(planned(ada))).status).toBe('active');
     expect(counted.reads()).toBe(1);
     await store.update(ada.id, { name: 'Ada L.' });
     clock += 1001;
-    expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada L.' });
+    expect(await check(planned(ada))).toEqual({ status: 'active', name: 'Ada L.' });
     expect(counted.reads()).toBe(2);
   });
 
   it('starts from the plan’s read of the list, and reads again only once the store changed', async () => {
     const { store, ada } = await storeWithAda();
-    // The plan's read: the same scan, before the check exists.
-    const planRead = snapshotBuilder(await store.changeToken());
-    await store.scan(planRead.add);
-    const initial = planRead.snapshot;
+    // The token the plan read before its scan of the list.
+    const plannedAt = await store.changeToken();
     const counted = countingScans(store);
     let clock = 0;
     const check = createRecipientCheck(counted.store, {
       maxAgeMs: 1000,
       now: () => clock,
-      initial,
+      plannedAt,
     });
     for (clock = 0; clock < 10_000; clock += 700)
-      expect(await check(ada.id)).toEqual({ status: 'active', name: 'Ada' });
+      expect(await check(planned(ada))).toEqual({ status: 'active', name: 'Ada' });
     expect(counted.reads()).toBe(0);
     await store.setStatus(ada.id, 'unsubscribed');
     clock += 1001;
-    expect((await check(ada.id)).status).toBe('unsubscribed');
+    expect((await check(planned(ada))).status).toBe('unsubscribed');
     expect(counted.reads()).toBe(1);
+  });
+
+  it('holds nothing per subscriber while the list is as planned: the plan’s name, then the new one', async () => {
+    const { store, ada } = await storeWithAda();
+    const plannedAt = await store.changeToken();
+    const counted = countingScans(store);
+    let clock = 0;
+    const check = createRecipientCheck(counted.store, {
+      maxAgeMs: 1000,
+      now: () => clock,
+      plannedAt,
+    });
+    // The plan's copy of Ada, named as the plan read her: that name is used, nothing is read.
+    const asPlanned = { subscriberId: ada.id, email: ada.email, name: 'Ada (as planned)' };
+    expect(await check(asPlanned)).toEqual({ status: 'active', name: 'Ada (as planned)' });
+    expect(counted.reads()).toBe(0);
+    await store.update(ada.id, { name: 'Ada King' });
+    clock += 1001;
+    expect(await check(asPlanned)).toEqual({ status: 'active', name: 'Ada King' });
+    expect(counted.reads()).toBe(1);
+    // Someone the list no longer has (the plan's copy of a purged subscriber) is `removed`.
+    const gone = { subscriberId: 'sub_gone', email: 'gone@example.org', name: null };
+    expect((await check(gone)).status).toBe('removed');
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   database = await migratedDatabase('claim');
   await database.store.import(readers(600));
   seed = await planSeed(database);
-  recipients = seed.plan.segments.flatMap((s) => s.recipients.map((r) => r.subscriberId));
+  recipients = seed.plan.segments.flatMap((s) => Array.from(s.recipients, (r) => r.subscriberId));
   workerA = await openDatabase(database.url, { max: 4 });
   workerB = await openDatabase(database.url, { max: 4 });
 }, 60_000);

@@ -82,7 +82,7 @@ describe('reading an issue status from the ledger', () => {
 
   it('agrees with what was recorded', async () => {
     const date = seed.plan.date;
-    const ids = seed.plan.segments.flatMap((s) => s.recipients.map((r) => r.subscriberId));
+    const ids = seed.plan.segments.flatMap((s) => Array.from(s.recipients, (r) => r.subscriberId));
     const claim: Claim = { worker: 'test:1', job: 'job-status', try: 0 };
     await claimDeliveries(database.db, date, ids.slice(0, 10), claim, 600);
     for (const id of ids.slice(0, 6)) await recordSent(database.db, date, id, `<${id}@x>`);

@@ -90,7 +90,7 @@ function context(overrides: Partial<BatchContext> = {}): BatchContext {
 function batchOf(n: number, index: number) {
   const segment = seed.plan.segments[index];
   if (!segment || segment.recipients.length < n) throw new Error(`no segment ${index} of ${n}`);
-  const recipients = segment.recipients.slice(0, n);
+  const recipients = [...segment.recipients].slice(0, n);
   return {
     segment,
     recipients,

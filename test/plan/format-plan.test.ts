@@ -114,12 +114,20 @@ Skipped · 3
 });
 
 describe('planToJson', () => {
-  it('is the plan, pretty-printed, keys in the documented order', () => {
+  it('is the plan, pretty-printed, keys in the documented order, without the names', () => {
     const result = small();
     const json = planToJson(result);
     expect(json.endsWith('}\n')).toBe(true);
     const parsed = JSON.parse(json) as Plan;
-    expect(parsed).toEqual(result);
+    const unnamed = result.segments.map((segment) => ({
+      ...segment,
+      recipients: Array.from(segment.recipients, ({ subscriberId, email }) => ({
+        subscriberId,
+        email,
+      })),
+    }));
+    expect(unnamed.some((segment) => segment.recipients.length > 0)).toBe(true);
+    expect(parsed).toEqual({ ...result, segments: unnamed });
     expect(Object.keys(parsed)).toEqual([
       'version',
       'date',

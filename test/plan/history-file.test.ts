@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PaperboyError } from '../../src/errors.js';
-import { readHistory, writeHistory } from '../../src/plan/history-file.js';
+import { historyText, readHistory, writeHistory } from '../../src/plan/history-file.js';
 import type { SendHistory } from '../../src/plan/types.js';
 
 let dir: string;
@@ -77,7 +77,50 @@ describe('readHistory', () => {
   });
 });
 
+/** A history of `segments` segments of up to 12 papers, with quotes and non-ASCII in the ids. */
+function randomHistory(segments: number, seed: number): SendHistory {
+  let state = seed;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state % n;
+  };
+  const history: SendHistory = { version: 1, segments: {} };
+  for (let s = 0; s < segments; s++) {
+    const papers: Record<string, string> = {};
+    const count = next(13);
+    for (let p = 0; p < count; p++) {
+      papers[`paper-${next(1000)}-"é\\${p}`] = `2025-10-${String(10 + next(20)).padStart(2, '0')}`;
+    }
+    history.segments[`seg_${s.toString(16).padStart(12, '0')}`] = papers;
+  }
+  return history;
+}
+
+describe('historyText', () => {
+  it('is JSON.stringify(history, null, 2) and a newline, in pieces of one segment', () => {
+    for (const [segments, seed] of [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [300, 4],
+    ] as const) {
+      const history = randomHistory(segments, seed);
+      const pieces = [...historyText(history)];
+      expect(pieces.join('')).toBe(`${JSON.stringify(history, null, 2)}\n`);
+      expect(pieces.length).toBe(segments === 0 ? 1 : segments + 2);
+    }
+  });
+});
+
 describe('writeHistory', () => {
+  it('writes a history of 3,000 segments byte for byte as JSON.stringify would', async () => {
+    const path = join(dir, 'history.json');
+    const history = randomHistory(3000, 7);
+    await writeHistory(path, history);
+    expect(await readFile(path, 'utf8')).toBe(`${JSON.stringify(history, null, 2)}\n`);
+    expect(await readHistory(path)).toEqual(history);
+  });
+
   it('writes what readHistory reads, creating the folder', async () => {
     const path = join(dir, 'data', 'history.json');
     await writeHistory(path, HISTORY);

@@ -79,7 +79,7 @@ async function send(plan: Plan, issue: Issue, dataDir: string, dryRun: boolean) 
       },
       close() {},
     },
-    checkRecipient: async (id) => ({
+    checkRecipient: async ({ subscriberId: id }) => ({
       status: 'active',
       name: readers.find((r) => r.id === id)?.name ?? null,
     }),
