@@ -35,6 +35,22 @@ function countingScans(store: SubscriberStore): { store: SubscriberStore; reads(
   };
 }
 
+/**
+ * A check started from the token a plan read before its scan of the list, on a store whose reads
+ * are counted, with a clock the test moves.
+ */
+async function checkFromPlan(store: SubscriberStore) {
+  const plannedAt = await store.changeToken();
+  const counted = countingScans(store);
+  const clock = { now: 0 };
+  const check = createRecipientCheck(counted.store, {
+    maxAgeMs: 1000,
+    now: () => clock.now,
+    plannedAt,
+  });
+  return { check, reads: counted.reads, clock };
+}
+
 describe('the send-time suppression check', () => {
   it('sees an unsubscribe or a purge that happened after the plan', async () => {
     const { store, ada } = await storeWithAda();
@@ -77,42 +93,27 @@ describe('the send-time suppression check', () => {
 
   it('starts from the plan’s read of the list, and reads again only once the store changed', async () => {
     const { store, ada } = await storeWithAda();
-    // The token the plan read before its scan of the list.
-    const plannedAt = await store.changeToken();
-    const counted = countingScans(store);
-    let clock = 0;
-    const check = createRecipientCheck(counted.store, {
-      maxAgeMs: 1000,
-      now: () => clock,
-      plannedAt,
-    });
-    for (clock = 0; clock < 10_000; clock += 700)
+    const { check, reads, clock } = await checkFromPlan(store);
+    for (clock.now = 0; clock.now < 10_000; clock.now += 700)
       expect(await check(planned(ada))).toEqual({ status: 'active', name: 'Ada' });
-    expect(counted.reads()).toBe(0);
+    expect(reads()).toBe(0);
     await store.setStatus(ada.id, 'unsubscribed');
-    clock += 1001;
+    clock.now += 1001;
     expect((await check(planned(ada))).status).toBe('unsubscribed');
-    expect(counted.reads()).toBe(1);
+    expect(reads()).toBe(1);
   });
 
   it('holds nothing per subscriber while the list is as planned: the plan’s name, then the new one', async () => {
     const { store, ada } = await storeWithAda();
-    const plannedAt = await store.changeToken();
-    const counted = countingScans(store);
-    let clock = 0;
-    const check = createRecipientCheck(counted.store, {
-      maxAgeMs: 1000,
-      now: () => clock,
-      plannedAt,
-    });
+    const { check, reads, clock } = await checkFromPlan(store);
     // The plan's copy of Ada, named as the plan read her: that name is used, nothing is read.
     const asPlanned = { subscriberId: ada.id, email: ada.email, name: 'Ada (as planned)' };
     expect(await check(asPlanned)).toEqual({ status: 'active', name: 'Ada (as planned)' });
-    expect(counted.reads()).toBe(0);
+    expect(reads()).toBe(0);
     await store.update(ada.id, { name: 'Ada King' });
-    clock += 1001;
+    clock.now += 1001;
     expect(await check(asPlanned)).toEqual({ status: 'active', name: 'Ada King' });
-    expect(counted.reads()).toBe(1);
+    expect(reads()).toBe(1);
     // Someone the list no longer has (the plan's copy of a purged subscriber) is `removed`.
     const gone = { subscriberId: 'sub_gone', email: 'gone@example.org', name: null };
     expect((await check(gone)).status).toBe('removed');
