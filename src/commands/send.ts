@@ -33,7 +33,7 @@ import {
   type TransportKind,
 } from '../delivery/transport.js';
 import { PaperboyError } from '../errors.js';
-import { HISTORY_FILE, type Plan } from '../plan/index.js';
+import { HISTORY_FILE, type Plan, someRecipient } from '../plan/index.js';
 import { saveIssue } from '../plan/issue-archive.js';
 import {
   BUNDLED_TEMPLATES_DIR,
@@ -103,7 +103,7 @@ async function pickOnly(plan: Plan, store: SubscriberStore, ref: string, label: 
     });
   }
   const planned = plan.segments.some((segment) =>
-    Array.from(segment.recipients).some((r) => r.subscriberId === subscriber.id),
+    someRecipient(segment.recipients, (r) => r.subscriberId === subscriber.id),
   );
   if (planned) return subscriber.id;
   const skipped = plan.skipped.find((s) => s.subscriberId === subscriber.id);

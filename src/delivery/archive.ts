@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Segment } from '../plan/index.js';
 import { escapeHtml, type RenderedSegment } from '../render/index.js';
-import { fillSlots, type SlotName, type SlotValues } from '../render/slots.js';
+import { filledParts } from '../render/slots.js';
 import { cutTornLine } from './cut-torn-line.js';
 import { createUtf8Joiner } from './utf8-scratch.js';
 
@@ -72,24 +72,16 @@ export function isSegmentId(value: string): boolean {
   return SEGMENT_ID.test(value);
 }
 
-function neutralValues(baseUrl: string): SlotValues {
-  const index = escapeHtml(`${baseUrl.replace(/\/+$/, '')}/issues/`);
-  return { greeting: '', unsubscribeUrl: index, preferencesUrl: index };
+/** The segment's HTML with neutral values in place of the recipient's, as parts (slots.ts). */
+function neutralParts(rendered: RenderedSegment, baseUrl: string): string[] {
+  const index = `${baseUrl.replace(/\/+$/, '')}/issues/`;
+  const values = { greeting: '', unsubscribeUrl: index, preferencesUrl: index };
+  return filledParts(rendered.html, values, escapeHtml);
 }
 
 /** The segment's HTML with neutral values in place of the recipient's. */
 export function neutralHtml(rendered: RenderedSegment, baseUrl: string): string {
-  return fillSlots(rendered.html, neutralValues(baseUrl));
-}
-
-/** neutralHtml's text as parts, to be written without joining them (utf8-scratch.ts). */
-function neutralParts(rendered: RenderedSegment, values: SlotValues): string[] {
-  const { parts, slots } = rendered.html;
-  const out = [parts[0] ?? ''];
-  for (let i = 0; i < slots.length; i++) {
-    out.push(values[slots[i] as SlotName], parts[i + 1] ?? '');
-  }
-  return out;
+  return neutralParts(rendered, baseUrl).join('');
 }
 
 async function readIndex(dir: string): Promise<ArchivedSegment[]> {
@@ -156,7 +148,6 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
   const pending = new Map<string, Map<string, ArchivedSegment>>();
   /** A page's bytes, until the next page: they are only written to the pack. */
   const utf8 = createUtf8Joiner();
-  const values = neutralValues(options.baseUrl);
 
   function appendPage(date: string, segment: Segment, rendered: RenderedSegment): void {
     let day = days.get(date);
@@ -164,7 +155,7 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
       day = openDay(join(archiveDir(options.dataDir), date));
       days.set(date, day);
     }
-    const page = utf8(neutralParts(rendered, values));
+    const page = utf8(neutralParts(rendered, options.baseUrl));
     try {
       writeAll(day.pack, page);
       writeAll(day.pageIndex, Buffer.from(`${segment.id} ${day.packLength} ${page.length}\n`));

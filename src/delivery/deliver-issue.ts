@@ -12,7 +12,7 @@
 //   the run (failure-watch.ts); a stop signal lets the messages in flight finish, records the ones
 //   waiting for a retry, and starts nothing new.
 import { setTimeout as wait } from 'node:timers/promises';
-import type { Plan, Recipient, Segment } from '../plan/index.js';
+import { type Plan, type Recipient, type Segment, someRecipient } from '../plan/index.js';
 import type { RenderedSegment } from '../render/index.js';
 import type { ArchiveWriter } from './archive.js';
 import type { MessageRecipient } from './build-message.js';
@@ -143,11 +143,6 @@ export function emptyReport(): DeliveryReport {
   };
 }
 
-function someOf<T>(items: Iterable<T>, test: (item: T) => boolean): boolean {
-  for (const item of items) if (test(item)) return true;
-  return false;
-}
-
 interface Job {
   segment: Segment;
   rendered: RenderedSegment;
@@ -209,7 +204,7 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
   async function* jobs(): AsyncGenerator<Job> {
     for (const segment of plan.segments) {
       // Read through twice rather than kept in a list: a segment may hold most of the recipients.
-      if (!someOf(segment.recipients, pending)) continue;
+      if (!someRecipient(segment.recipients, pending)) continue;
       const rendered = await input.renderSegment(segment);
       if (input.archive && ledger) {
         await input.archive

@@ -3,6 +3,7 @@ export { formatPlan, planToJson } from './format-plan.js';
 export { emptyHistory, pruneHistory, recentlySent, recordPlan } from './history.js';
 export { HISTORY_FILE, readHistory, writeHistory } from './history-file.js';
 export { createPlanner, type Planner, planIssue, WEEK_DAYS } from './plan-issue.js';
+export { type RecipientList, someRecipient } from './recipient-book.js';
 export { segmentId, selectionSettings } from './segment-settings.js';
 export type * from './types.js';
 export { SKIP_REASONS } from './types.js';

@@ -12,6 +12,15 @@ export interface RecipientList extends Iterable<Recipient> {
   readonly length: number;
 }
 
+/** Whether any of the list passes `test`, reading no further than the first that does. */
+export function someRecipient(
+  list: RecipientList,
+  test: (recipient: Recipient) => boolean,
+): boolean {
+  for (const recipient of list) if (test(recipient)) return true;
+  return false;
+}
+
 /** A record: id, email, name byte lengths (u16 each; NO_NAME for null), then the three texts. */
 const HEAD = 6;
 const NO_NAME = 0xffff;

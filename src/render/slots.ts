@@ -45,15 +45,27 @@ export function toSlotted(text: string, markers: SlotValues): SlottedText {
   return createSlotter(markers)(text);
 }
 
+/**
+ * The filled text as parts, `parts[0] value[0] parts[1] ... parts[n]`, each value passed through
+ * `encode`: for a writer that converts them without joining them (utf8-scratch.ts).
+ */
+export function filledParts(
+  slotted: SlottedText,
+  values: SlotValues,
+  encode: (value: string) => string = (value) => value,
+): string[] {
+  const out = [slotted.parts[0] ?? ''];
+  for (let i = 0; i < slotted.slots.length; i++) {
+    out.push(encode(values[slotted.slots[i] as SlotName]), slotted.parts[i + 1] ?? '');
+  }
+  return out;
+}
+
 /** Fills the slots with `values`, each passed through `encode` (HTML-escape for the HTML part). */
 export function fillSlots(
   slotted: SlottedText,
   values: SlotValues,
   encode: (value: string) => string = (value) => value,
 ): string {
-  let out = slotted.parts[0] ?? '';
-  for (let i = 0; i < slotted.slots.length; i++) {
-    out += encode(values[slotted.slots[i] as SlotName]) + (slotted.parts[i + 1] ?? '');
-  }
-  return out;
+  return filledParts(slotted, values, encode).join('');
 }
