@@ -3,7 +3,8 @@
 //
 // - Streaming: recipients flow through `concurrency` workers; a segment is rendered when the
 //   first of its recipients comes up, and only the messages in flight exist at any time, so memory
-//   does not grow with the list. Segments with nobody left to send to are not rendered.
+//   does not grow with the list. Segments with nobody left to send to are not rendered. Small
+//   segments are sent among the large ones (delivery-order.ts).
 // - Resumable: recipients the ledger has as `sent` are passed over (unless `force`); anything else
 //   (`sending` with no outcome after a crash, `failed`) is sent again. Every attempt is written as
 //   `sending` before it starts, so duplicates after a crash are at most the messages in flight.
@@ -17,6 +18,7 @@ import type { RenderedSegment } from '../render/index.js';
 import type { ArchiveWriter } from './archive.js';
 import type { MessageRecipient } from './build-message.js';
 import { classifyFailure, type Failure } from './classify-failure.js';
+import { deliveryOrder } from './delivery-order.js';
 import { createFailureWatch } from './failure-watch.js';
 import type { LedgerEntry, LedgerWriter, PriorDelivery } from './ledger.js';
 import type { RecipientCheck } from './recipient-check.js';
@@ -202,7 +204,7 @@ export async function deliverIssue(input: DeliverIssueInput): Promise<DeliveryRe
 
   const pending = (recipient: Recipient) => wanted(recipient) && due(recipient);
   async function* jobs(): AsyncGenerator<Job> {
-    for (const segment of plan.segments) {
+    for (const segment of deliveryOrder(plan.segments)) {
       // Read through twice rather than kept in a list: a segment may hold most of the recipients.
       if (!someRecipient(segment.recipients, pending)) continue;
       const rendered = await input.renderSegment(segment);

@@ -296,7 +296,6 @@ export function createPlanner(
     const weekly = weeklyPool(issue, input.recent ?? []);
     const segments: Segment[] = [];
     const planned: PlannedPapers = new Map();
-    book.trim();
     // Every segment's record offsets, a segment after another (see PackedRecipients).
     let grouped = 0;
     for (const group of groups.values()) grouped += group.starts.length;
