@@ -166,16 +166,22 @@ function skip(
   return { subscriberId: who.subscriberId, email: who.email, reason, detail, segmentId };
 }
 
+/** How sortedByEmail reads an item's keys. */
+interface EmailKeys<T> {
+  email(item: T): string;
+  subscriberId(item: T): string;
+  /** Sorted by this first, when given. */
+  rank?(item: T): number;
+}
+
 /**
- * By lower-cased address, then id; by `rank` first when given. Each key is worked out once, not
- * at every comparison (the skipped list of 100,000 subscribers is far from sorted).
+ * By lower-cased address, then id; by `rank` first when given. Each address is lower-cased once,
+ * not at every comparison (the skipped list of 100,000 subscribers is far from sorted); ids are
+ * read only to break a tie.
  */
-function sortedByEmail<T extends { email: string; subscriberId: string }>(
-  items: readonly T[],
-  rank?: (item: T) => number,
-): T[] {
-  const emails = items.map((item) => item.email.toLowerCase());
-  const ranks = rank ? items.map(rank) : null;
+function sortedByEmail<T>(items: readonly T[], keys: EmailKeys<T>): T[] {
+  const emails = items.map((item) => keys.email(item).toLowerCase());
+  const ranks = keys.rank ? items.map(keys.rank) : null;
   const order = items.map((_, index) => index);
   const compare = (i: number, j: number): number => {
     const byRank = ranks ? (ranks[i] as number) - (ranks[j] as number) : 0;
@@ -183,21 +189,17 @@ function sortedByEmail<T extends { email: string; subscriberId: string }>(
     const x = emails[i] as string;
     const y = emails[j] as string;
     if (x !== y) return x < y ? -1 : 1;
-    return (items[i] as T).subscriberId < (items[j] as T).subscriberId ? -1 : 1;
+    return keys.subscriberId(items[i] as T) < keys.subscriberId(items[j] as T) ? -1 : 1;
   };
   return order.sort(compare).map((index) => items[index] as T);
 }
 
-/**
- * Where a segment's recipients' records start in `book`, in sortedByEmail's order. The keys are
- * read once per segment and dropped with it: only the offsets are kept.
- */
+/** A segment's recipients (where their records start in `book`), in sortedByEmail's order. */
 function startsByEmail(book: RecipientBook, starts: readonly number[]): number[] {
-  const keyed = starts.map((at) => {
-    const { subscriberId, email } = book.read(at);
-    return { at, email, subscriberId };
+  return sortedByEmail(starts, {
+    email: (at) => book.emailAt(at),
+    subscriberId: (at) => book.subscriberIdAt(at),
   });
-  return sortedByEmail(keyed).map((entry) => entry.at);
 }
 
 /** Plans an issue one subscriber at a time: `add` each, then `finish` once. */
@@ -340,7 +342,11 @@ export function createPlanner(
     }
 
     segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
-    const skippedInOrder = sortedByEmail(skipped, (entry) => SKIP_REASONS.indexOf(entry.reason));
+    const skippedInOrder = sortedByEmail(skipped, {
+      email: (entry) => entry.email,
+      subscriberId: (entry) => entry.subscriberId,
+      rank: (entry) => SKIP_REASONS.indexOf(entry.reason),
+    });
     const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
     const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);
     const papers = new Set(segments.flatMap((s) => s.papers.map((paper) => paper.paperId)));

@@ -73,7 +73,7 @@ export class RecipientBook {
   }
 
   read(at: number): Recipient {
-    const bytes = this.chunks[Math.floor(at / CHUNK)] as Buffer;
+    const bytes = this.chunkOf(at);
     const start = at % CHUNK;
     const idEnd = start + HEAD + bytes.readUInt16LE(start);
     const emailEnd = idEnd + bytes.readUInt16LE(start + 2);
@@ -83,6 +83,25 @@ export class RecipientBook {
       email: bytes.toString('utf8', idEnd, emailEnd),
       name: nameBytes === NO_NAME ? null : bytes.toString('utf8', emailEnd, emailEnd + nameBytes),
     };
+  }
+
+  /** The record's id alone (sorting reads the keys it compares, nothing else). */
+  subscriberIdAt(at: number): string {
+    const bytes = this.chunkOf(at);
+    const start = at % CHUNK;
+    return bytes.toString('utf8', start + HEAD, start + HEAD + bytes.readUInt16LE(start));
+  }
+
+  /** The record's address alone. */
+  emailAt(at: number): string {
+    const bytes = this.chunkOf(at);
+    const start = at % CHUNK;
+    const idEnd = start + HEAD + bytes.readUInt16LE(start);
+    return bytes.toString('utf8', idEnd, idEnd + bytes.readUInt16LE(start + 2));
+  }
+
+  private chunkOf(at: number): Buffer {
+    return this.chunks[Math.floor(at / CHUNK)] as Buffer;
   }
 
   /** Bytes held by records. */

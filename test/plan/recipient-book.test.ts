@@ -16,6 +16,9 @@ describe('RecipientBook', () => {
     const book = new RecipientBook();
     const starts = SAMPLES.map((recipient) => book.add(recipient));
     expect(starts.map((at) => book.read(at))).toEqual(SAMPLES);
+    // The keys alone, as the planner sorts by them.
+    expect(starts.map((at) => book.emailAt(at))).toEqual(SAMPLES.map((r) => r.email));
+    expect(starts.map((at) => book.subscriberIdAt(at))).toEqual(SAMPLES.map((r) => r.subscriberId));
   });
 
   it('keeps 100,000 records across its chunks, in a few MB', () => {
