@@ -212,7 +212,7 @@ export async function openPreviewServer(
     plan = {
       label: planned.label,
       targets: listPlanPreviews(planned.plan, planned.subscribers, topics),
-      skipped: planned.plan.skipped,
+      skipped: Array.from(planned.plan.skipped),
     };
   }
   const host = flags.host ?? DEFAULT_PREVIEW_HOST;

@@ -33,7 +33,7 @@ import {
   type TransportKind,
 } from '../delivery/transport.js';
 import { PaperboyError } from '../errors.js';
-import { HISTORY_FILE, type Plan, someRecipient } from '../plan/index.js';
+import { findSkipped, HISTORY_FILE, type Plan, someRecipient } from '../plan/index.js';
 import { saveIssue } from '../plan/issue-archive.js';
 import {
   BUNDLED_TEMPLATES_DIR,
@@ -106,7 +106,7 @@ async function pickOnly(plan: Plan, store: SubscriberStore, ref: string, label: 
     someRecipient(segment.recipients, (r) => r.subscriberId === subscriber.id),
   );
   if (planned) return subscriber.id;
-  const skipped = plan.skipped.find((s) => s.subscriberId === subscriber.id);
+  const skipped = findSkipped(plan.skipped, subscriber.id);
   process.stderr.write(
     `paperboy: ${subscriber.email} gets no email for ${plan.date}: ${skipped?.detail ?? 'not in the plan'}\n`,
   );

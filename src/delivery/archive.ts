@@ -16,10 +16,11 @@
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { Segment } from '../plan/index.js';
 import { escapeHtml, type RenderedSegment } from '../render/index.js';
 import { filledParts } from '../render/slots.js';
+import { prettyJsonWithArray } from '../stores/json-pieces.js';
+import { writePiecesAtomically } from '../stores/write-pieces.js';
 import { cutTornLine } from './cut-torn-line.js';
 import { createUtf8Joiner } from './utf8-scratch.js';
 
@@ -191,9 +192,10 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
         const segments = (await readIndex(dir)).filter((s) => !entries.has(s.id));
         for (const entry of entries.values()) segments.push(entry);
         segments.sort((a, b) => a.id.localeCompare(b.id));
-        await writeFileAtomic(
+        // A piece at a time: at 100,000 subscribers a day has thousands of segments.
+        await writePiecesAtomically(
           join(dir, ARCHIVE_INDEX),
-          `${JSON.stringify({ date, segments }, null, 2)}\n`,
+          prettyJsonWithArray({ date }, 'segments', segments),
         );
       }
     },

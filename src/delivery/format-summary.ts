@@ -9,7 +9,7 @@ export interface SummaryInput {
   transport: { kind: TransportKind; label: string };
   report: DeliveryReport;
   /** Who the plan left out (with --only: nobody). */
-  planSkipped: readonly Pick<SkippedSubscriber, 'reason'>[];
+  planSkipped: Iterable<Pick<SkippedSubscriber, 'reason'>>;
   durationMs: number;
   /** Null for a dry run. */
   ledgerPath: string | null;

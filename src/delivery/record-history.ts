@@ -13,9 +13,8 @@ import lockfile from 'proper-lockfile';
 import { PaperboyError } from '../errors.js';
 import {
   type Plan,
-  pruneHistory,
   readHistory,
-  recordPlan,
+  recordAndPrune,
   type SendHistory,
   writeHistory,
 } from '../plan/index.js';
@@ -31,12 +30,12 @@ export function updateHistory(
   plan: Plan,
   sentSegmentIds: ReadonlySet<string>,
 ): SendHistory {
-  const recorded = recordPlan(history, {
-    date: plan.date,
-    segments: sentSegments(plan, sentSegmentIds),
-  });
-  // Relative to the issue date: nothing a later issue could need is dropped.
-  return pruneHistory(recorded, plan.date, plan.options.historyDays);
+  // Pruned relative to the issue date: nothing a later issue could need is dropped.
+  return recordAndPrune(
+    history,
+    { date: plan.date, segments: sentSegments(plan, sentSegmentIds) },
+    plan.options.historyDays,
+  );
 }
 
 export async function recordSentHistory(

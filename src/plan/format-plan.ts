@@ -3,13 +3,13 @@
 import { format } from 'date-fns/format';
 import { parseISO } from 'date-fns/parseISO';
 import type { Topic } from '../types.js';
+import type { SkippedList } from './skipped-list.js';
 import {
   type Plan,
   type PlannedPaper,
   type Recipient,
   type Segment,
   SKIP_REASONS,
-  type SkippedSubscriber,
   type SkipReason,
 } from './types.js';
 
@@ -113,8 +113,9 @@ function segmentLines(segment: Segment, names: ReadonlyMap<string, string>): str
   return lines;
 }
 
-function skippedLines(skipped: readonly SkippedSubscriber[]): string[] {
-  if (skipped.length === 0) return [];
+function skippedLines(list: SkippedList): string[] {
+  if (list.length === 0) return [];
+  const skipped = Array.from(list);
   const lines = ['', `Skipped · ${skipped.length}`];
   for (const reason of SKIP_REASONS) {
     const group = skipped.filter((entry) => entry.reason === reason);
@@ -213,7 +214,7 @@ export function planToJson(plan: Plan): string {
       empty: segment.empty,
       emptyReason: segment.emptyReason,
     })),
-    skipped: plan.skipped.map((entry) => ({
+    skipped: Array.from(plan.skipped, (entry) => ({
       subscriberId: entry.subscriberId,
       email: entry.email,
       reason: entry.reason,

@@ -8,6 +8,7 @@ import { PaperboyError } from '../errors.js';
 import { parseYmd } from '../sources/dates.js';
 import { formatZodIssue } from '../sources/json-path.js';
 import { parseJsonText } from '../sources/parse-json-text.js';
+import { prettyJsonWithRecord } from '../stores/json-pieces.js';
 import { writePiecesAtomically } from '../stores/write-pieces.js';
 import { emptyHistory } from './history.js';
 import type { SendHistory } from './types.js';
@@ -76,19 +77,12 @@ export async function readHistory(path: string): Promise<SendHistory> {
  * The file's text, a segment at a time: `JSON.stringify(history, null, 2)` and a newline, never
  * whole (a history of thousands of segments is megabytes).
  */
-export function* historyText(history: SendHistory): Generator<string> {
-  const ids = Object.keys(history.segments);
-  if (ids.length === 0) {
-    yield `${JSON.stringify({ version: history.version, segments: {} }, null, 2)}\n`;
-    return;
-  }
-  yield `{\n  "version": ${JSON.stringify(history.version)},\n  "segments": {\n`;
-  for (let index = 0; index < ids.length; index++) {
-    const id = ids[index] as string;
-    const papers = JSON.stringify(history.segments[id], null, 2).replaceAll('\n', '\n    ');
-    yield `    ${JSON.stringify(id)}: ${papers}${index < ids.length - 1 ? ',' : ''}\n`;
-  }
-  yield '  }\n}\n';
+export function historyText(history: SendHistory): Iterable<string> {
+  return prettyJsonWithRecord(
+    { version: history.version },
+    'segments',
+    Object.entries(history.segments),
+  );
 }
 
 /**

@@ -30,23 +30,42 @@ export function recentlySent(
   );
 }
 
-function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+function sortedRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {
+  // fromEntries, not assignment: a paper id may be any text, "__proto__" included.
+  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Sorted keys and no empty segments, so the file diffs cleanly from one day to the next. */
 function tidy(segments: Map<string, Map<string, string>>): SendHistory {
-  const kept = [...segments].filter(([, papers]) => papers.size > 0);
-  return {
-    version: 1,
-    segments: sortedRecord(kept.map(([id, papers]) => [id, sortedRecord(papers)])),
-  };
+  const kept = new Map<string, Record<string, string>>();
+  for (const [id, papers] of segments) if (papers.size > 0) kept.set(id, sortedRecord(papers));
+  return { version: 1, segments: sortedRecord(kept) };
 }
 
 function toMaps(history: SendHistory): Map<string, Map<string, string>> {
   return new Map(
     Object.entries(history.segments).map(([id, papers]) => [id, new Map(Object.entries(papers))]),
   );
+}
+
+/** Records the plan's papers into `segments` (see recordPlan). */
+function record(segments: Map<string, Map<string, string>>, plan: Pick<Plan, 'date' | 'segments'>) {
+  for (const segment of plan.segments) {
+    const sent = segments.get(segment.id) ?? new Map<string, string>();
+    for (const paper of segment.papers) {
+      const before = sent.get(paper.paperId);
+      if (before === undefined || before < plan.date) sent.set(paper.paperId, plan.date);
+    }
+    segments.set(segment.id, sent);
+  }
+}
+
+/** Drops from `segments` the sends before today - historyDays (see pruneHistory). */
+function prune(segments: Map<string, Map<string, string>>, today: string, historyDays: number) {
+  const from = addDays(today, -Math.max(0, historyDays));
+  for (const sent of segments.values()) {
+    for (const [paperId, day] of sent) if (day < from) sent.delete(paperId);
+  }
 }
 
 /**
@@ -59,14 +78,7 @@ export function recordPlan(
   plan: Pick<Plan, 'date' | 'segments'>,
 ): SendHistory {
   const segments = toMaps(history);
-  for (const segment of plan.segments) {
-    const sent = segments.get(segment.id) ?? new Map<string, string>();
-    for (const paper of segment.papers) {
-      const before = sent.get(paper.paperId);
-      if (before === undefined || before < plan.date) sent.set(paper.paperId, plan.date);
-    }
-    segments.set(segment.id, sent);
-  }
+  record(segments, plan);
   return tidy(segments);
 }
 
@@ -79,10 +91,23 @@ export function pruneHistory(
   today: string,
   historyDays: number,
 ): SendHistory {
-  const from = addDays(today, -Math.max(0, historyDays));
   const segments = toMaps(history);
-  for (const sent of segments.values()) {
-    for (const [paperId, day] of sent) if (day < from) sent.delete(paperId);
-  }
+  prune(segments, today, historyDays);
+  return tidy(segments);
+}
+
+/**
+ * recordPlan, then pruneHistory relative to the plan's date, in one pass: what a send does when it
+ * ends. One copy of the history is made, not two (at 100,000 subscribers a history holds
+ * thousands of segments, and the copies are made as the run ends).
+ */
+export function recordAndPrune(
+  history: SendHistory,
+  plan: Pick<Plan, 'date' | 'segments'>,
+  historyDays: number,
+): SendHistory {
+  const segments = toMaps(history);
+  record(segments, plan);
+  prune(segments, plan.date, historyDays);
   return tidy(segments);
 }

@@ -17,18 +17,16 @@ import { createPaperMatcher } from './match-paper.js';
 import { compareRank } from './rank-papers.js';
 import { PackedRecipients, RecipientBook } from './recipient-book.js';
 import { createSegmenter } from './segment-settings.js';
-import {
-  type EmptyReason,
-  type Plan,
-  type PlanInput,
-  type PlannedPaper,
-  type PlanOptions,
-  type Recipient,
-  type Segment,
-  type SendHistory,
-  SKIP_REASONS,
-  type SkippedSubscriber,
-  type SkipReason,
+import { SkipRecorder } from './skipped-list.js';
+import type {
+  EmptyReason,
+  Plan,
+  PlanInput,
+  PlannedPaper,
+  PlanOptions,
+  Segment,
+  SendHistory,
+  SkipReason,
 } from './types.js';
 import { addDays, nextWeekday, weekdayOf } from './utc-days.js';
 
@@ -155,17 +153,6 @@ function emptyDetail(
   return `no papers on your topics in ${span}`;
 }
 
-function skip(
-  who: Pick<Recipient, 'subscriberId' | 'email'>,
-  reason: SkipReason,
-  detail: string,
-  segmentId: string | null,
-): SkippedSubscriber {
-  // Not `{ ...who, reason, ... }`: V8 gives each copy made by a spread in a hot loop a hidden
-  // class of its own, which at 100,000 subscribers costs megabytes.
-  return { subscriberId: who.subscriberId, email: who.email, reason, detail, segmentId };
-}
-
 /** How sortedByEmail reads an item's keys. */
 interface EmailKeys<T> {
   email(item: T): string;
@@ -236,9 +223,10 @@ export function createPlanner(
   const { issue } = input;
   const date = issue.date;
   const weekday = weekdayOf(date);
-  const skipped: SkippedSubscriber[] = [];
   // Recipients go into the book as they come; a group holds only where their records start.
   const book = new RecipientBook();
+  // So do the skipped, without their names (a skip never shows one).
+  const skips = new SkipRecorder(book);
   const groups = new Map<string, { settings: SelectionSettings; starts: number[] }>();
   const segmentOf = createSegmenter(options.maxPapers);
   // One detail text per weekday, not one per weekly subscriber.
@@ -247,18 +235,17 @@ export function createPlanner(
 
   function add(subscriber: Subscriber): void {
     count++;
-    const who: Recipient = {
-      subscriberId: subscriber.id,
-      email: subscriber.email,
-      name: subscriber.name,
+    const skip = (reason: SkipReason, detail: string, segmentId: string | null): void => {
+      const start = book.add({ subscriberId: subscriber.id, email: subscriber.email, name: null });
+      skips.add(start, reason, detail, segmentId);
     };
     if (subscriber.status === 'unsubscribed') {
       const on = subscriber.unsubscribedAt?.slice(0, 10);
-      skipped.push(skip(who, 'unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null));
+      skip('unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null);
       return;
     }
     if (subscriber.status === 'bounced') {
-      skipped.push(skip(who, 'bounced', 'the address bounced; it is suppressed', null));
+      skip('bounced', 'the address bounced; it is suppressed', null);
       return;
     }
     const { settings, id } = segmentOf(subscriber);
@@ -279,7 +266,7 @@ export function createPlanner(
           detail = `weekly on ${settings.weekday}; next digest ${next}`;
           notToday.set(settings.weekday, detail);
         }
-        skipped.push(skip(who, 'weekly-not-today', detail, id));
+        skip('weekly-not-today', detail, id);
         return;
       }
     }
@@ -288,7 +275,9 @@ export function createPlanner(
       group = { settings, starts: [] };
       groups.set(id, group);
     }
-    group.starts.push(book.add(who));
+    group.starts.push(
+      book.add({ subscriberId: subscriber.id, email: subscriber.email, name: subscriber.name }),
+    );
   }
 
   return { add, finish };
@@ -325,7 +314,7 @@ export function createPlanner(
           settings,
           options.historyDays,
         );
-        for (const who of recipients) skipped.push(skip(who, emptyReason, detail, id));
+        for (const start of starts) skips.add(start, emptyReason, detail, id);
         continue;
       }
       segments.push({
@@ -342,11 +331,15 @@ export function createPlanner(
     }
 
     segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
-    const skippedInOrder = sortedByEmail(skipped, {
-      email: (entry) => entry.email,
-      subscriberId: (entry) => entry.subscriberId,
-      rank: (entry) => SKIP_REASONS.indexOf(entry.reason),
-    });
+    const skipOrder = sortedByEmail(
+      Array.from({ length: skips.length }, (_, n) => n),
+      {
+        email: (n) => book.emailAt(skips.startAt(n)),
+        subscriberId: (n) => book.subscriberIdAt(skips.startAt(n)),
+        rank: (n) => skips.rankAt(n),
+      },
+    );
+    const skipped = skips.pack(skipOrder);
     const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
     const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);
     const papers = new Set(segments.flatMap((s) => s.papers.map((paper) => paper.paperId)));
@@ -360,11 +353,11 @@ export function createPlanner(
         sendEmpty: options.sendEmpty,
       },
       segments,
-      skipped: skippedInOrder,
+      skipped,
       totals: {
         subscribers: count,
         recipients: recipientCount,
-        skipped: skippedInOrder.length,
+        skipped: skipped.length,
         segments: segments.length,
         papers: papers.size,
       },

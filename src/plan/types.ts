@@ -2,6 +2,7 @@
 // step will persist. Data only.
 import type { Issue, SelectionSettings } from '../types.js';
 import type { RecipientList } from './recipient-book.js';
+import type { SkippedList } from './skipped-list.js';
 
 /** The `plan` section of the config. */
 export interface PlanOptions {
@@ -113,8 +114,8 @@ export interface Plan {
   options: PlanOptions;
   /** Most recipients first, then by id. */
   segments: Segment[];
-  /** In SKIP_REASONS order, then by email. */
-  skipped: SkippedSubscriber[];
+  /** In SKIP_REASONS order, then by email. Packed by the planner (skipped-list.ts): iterate it. */
+  skipped: SkippedList;
   totals: PlanTotals;
 }
 

@@ -11,6 +11,7 @@ import {
   type PlanOptions,
   planIssue,
 } from '../plan/index.js';
+import { findSkipped } from '../plan/skipped-list.js';
 import type { Segment, SkippedSubscriber } from '../plan/types.js';
 import type { Subscriber, Topic } from '../types.js';
 
@@ -163,6 +164,6 @@ export function findSubscriberPreview(
   );
   const recipient = target?.recipients.find((r) => r.subscriberId === subscriber.id);
   if (target && recipient) return { kind: 'segment', target, recipient };
-  const skipped = plan.skipped.find((entry) => entry.subscriberId === subscriber.id);
+  const skipped = findSkipped(plan.skipped, subscriber.id);
   return skipped ? { kind: 'skipped', skipped } : null;
 }

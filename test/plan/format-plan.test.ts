@@ -1,7 +1,7 @@
 // `paperboy plan` output: the text for people and the JSON for programs.
 import { describe, expect, it } from 'vitest';
 import { formatPlan, planToJson } from '../../src/plan/format-plan.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, SkippedSubscriber } from '../../src/plan/types.js';
 import { issueOf, plan, subscriber, TOPICS } from './plan-helpers.js';
 
 const SYNTS =
@@ -118,7 +118,7 @@ describe('planToJson', () => {
     const result = small();
     const json = planToJson(result);
     expect(json.endsWith('}\n')).toBe(true);
-    const parsed = JSON.parse(json) as Plan;
+    const parsed = JSON.parse(json) as Plan & { skipped: SkippedSubscriber[] };
     const unnamed = result.segments.map((segment) => ({
       ...segment,
       recipients: Array.from(segment.recipients, ({ subscriberId, email }) => ({
@@ -127,7 +127,7 @@ describe('planToJson', () => {
       })),
     }));
     expect(unnamed.some((segment) => segment.recipients.length > 0)).toBe(true);
-    expect(parsed).toEqual({ ...result, segments: unnamed });
+    expect(parsed).toEqual({ ...result, segments: unnamed, skipped: [...result.skipped] });
     expect(Object.keys(parsed)).toEqual([
       'version',
       'date',

@@ -107,7 +107,7 @@ describe('historyText', () => {
       const history = randomHistory(segments, seed);
       const pieces = [...historyText(history)];
       expect(pieces.join('')).toBe(`${JSON.stringify(history, null, 2)}\n`);
-      expect(pieces.length).toBe(segments === 0 ? 1 : segments + 2);
+      expect(pieces.length).toBe(segments + 2);
     }
   });
 });

@@ -89,7 +89,10 @@ describe('planIssue on a mixed list', () => {
   it('lists skipped subscribers by reason, then by address ignoring case, then by id', () => {
     const result = plan(shuffled(mixedList(), 9));
     const reasons = ['unsubscribed', 'bounced', 'weekly-not-today', 'nothing-matched'];
-    const keys = result.skipped.map((s) => [reasons.indexOf(s.reason), s.email.toLowerCase()]);
+    const keys = Array.from(result.skipped, (s) => [
+      reasons.indexOf(s.reason),
+      s.email.toLowerCase(),
+    ]);
     const text = (x: unknown, y: unknown) => ((x as string) < (y as string) ? -1 : 1);
     const sorted = [...keys].sort(
       (a, b) => (a[0] as number) - (b[0] as number) || text(a[1], b[1]),

@@ -94,3 +94,18 @@ export function outcome(result: Plan): Record<string, string[] | SkipReason> {
   for (const entry of result.skipped) byEmail[entry.email] = entry.reason;
   return byEmail;
 }
+
+/**
+ * The plan with its packed lists (recipients, skipped) as plain arrays, for toEqual: compared as
+ * they are, each would be compared through its book, byte by byte.
+ */
+export function plainPlan(result: Plan): Plan {
+  return {
+    ...result,
+    segments: result.segments.map((segment) => ({
+      ...segment,
+      recipients: [...segment.recipients],
+    })),
+    skipped: [...result.skipped],
+  };
+}

@@ -313,7 +313,7 @@ describe('the plan explains itself', () => {
     const weekly = segmentId(
       selectionSettings(subscriber('dee', { frequency: 'weekly', weekday: 'monday' }), 10),
     );
-    expect(result.skipped).toEqual([
+    expect([...result.skipped]).toEqual([
       {
         subscriberId: 'sub_bob',
         email: 'bob@example.org',
@@ -389,7 +389,7 @@ describe('empty days', () => {
 
   it('keep the segment, empty, with sendEmpty', () => {
     const result = plan([eve], { options: { sendEmpty: true } });
-    expect(result.skipped).toEqual([]);
+    expect([...result.skipped]).toEqual([]);
     expect(result.segments.map((s) => ({ ...s, recipients: [...s.recipients] }))).toEqual([
       {
         id: segmentId(selectionSettings(eve, 10)),
@@ -424,7 +424,7 @@ describe('empty days', () => {
     const result = plan([ana], {
       input: { issue: { date: '2025-11-01', papers: [], warnings: [] } },
     });
-    expect(result.skipped[0]).toMatchObject({
+    expect([...result.skipped][0]).toMatchObject({
       reason: 'nothing-matched',
       detail: 'no papers at all in the issue of 2025-11-01',
     });
