@@ -84,18 +84,34 @@ interface Selection {
 }
 
 /**
- * One object for each distinct planned paper: most segments of a large list share their papers and
- * the reasons for them, and a copy per segment (thousands of segments) cost megabytes for the
- * whole send. Keyed by everything a PlannedPaper holds that differs between segments.
+ * One object for each distinct planned paper, and one array for each distinct selection: most
+ * segments of a large list share their papers and the reasons for them, and a copy per segment
+ * (thousands of segments) cost megabytes for the whole send.
  */
-type PlannedPapers = Map<string, PlannedPaper>;
+interface PlannedPapers {
+  /** Keyed by everything a PlannedPaper holds that differs between segments; numbered. */
+  papers: Map<string, { paper: PlannedPaper; number: number }>;
+  /** Keyed by the numbers of a selection's papers, in order. */
+  selections: Map<string, PlannedPaper[]>;
+}
 
-function shared(papers: PlannedPapers, planned: PlannedPaper): PlannedPaper {
-  const key = `${planned.paperId}\0${planned.issueDate}\0${planned.strength}\0${JSON.stringify(planned.reasons)}`;
-  const found = papers.get(key);
-  if (found) return found;
-  papers.set(key, planned);
-  return planned;
+function sharedSelection(known: PlannedPapers, selected: readonly PlannedPaper[]): PlannedPaper[] {
+  const papers = selected.map((planned) => {
+    const key = `${planned.paperId}\0${planned.issueDate}\0${planned.strength}\0${JSON.stringify(planned.reasons)}`;
+    let found = known.papers.get(key);
+    if (!found) {
+      found = { paper: planned, number: known.papers.size };
+      known.papers.set(key, found);
+    }
+    return found;
+  });
+  const key = papers.map((found) => found.number).join(',');
+  let selection = known.selections.get(key);
+  if (!selection) {
+    selection = papers.map((found) => found.paper);
+    known.selections.set(key, selection);
+  }
+  return selection;
 }
 
 function selectPapers(
@@ -123,10 +139,13 @@ function selectPapers(
       order,
     });
   }
-  const papers = fresh
-    .sort(compareRank)
-    .slice(0, settings.maxPapers)
-    .map(({ order: _order, ...paper }) => shared(known, paper));
+  const papers = sharedSelection(
+    known,
+    fresh
+      .sort(compareRank)
+      .slice(0, settings.maxPapers)
+      .map(({ order: _order, ...paper }) => paper),
+  );
   return { papers, matched, alreadySent: matched - fresh.length };
 }
 
@@ -286,7 +305,7 @@ export function createPlanner(
     const daily = dailyPool(issue);
     const weekly = weeklyPool(issue, input.recent ?? []);
     const segments: Segment[] = [];
-    const planned: PlannedPapers = new Map();
+    const planned: PlannedPapers = { papers: new Map(), selections: new Map() };
     // Every segment's record offsets, a segment after another (see PackedRecipients).
     let grouped = 0;
     for (const group of groups.values()) grouped += group.starts.length;
@@ -321,7 +340,8 @@ export function createPlanner(
         id,
         settings,
         recipients,
-        issueDates: [...pool.issueDates],
+        // One array per pool, for every segment that draws from it.
+        issueDates: pool.issueDates,
         papers: selection.papers,
         matched: selection.matched,
         alreadySent: selection.alreadySent,

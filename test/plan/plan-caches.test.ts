@@ -76,6 +76,35 @@ describe('createSegmenter', () => {
     );
     expect(createSegmenter(5)(subscriber('e')).settings.maxPapers).toBe(5);
   });
+
+  it('shares one object per segment, and one array per distinct list, between segments', () => {
+    const segmentOf = createSegmenter(10);
+    const graphs = segmentOf(subscriber('a', { topics: ['graphs', 'audio'] }));
+    // Same segment, fields that differ only in order and case: the same object.
+    const again = segmentOf(
+      subscriber('b', {
+        topics: ['audio', 'graphs', 'audio'],
+        keywords: { include: [], exclude: [] },
+      }),
+    );
+    expect(again).toBe(graphs);
+    const capped = segmentOf(
+      subscriber('c', {
+        topics: ['audio', 'graphs'],
+        maxPapers: 3,
+        keywords: { include: ['GNN'], exclude: [] },
+      }),
+    );
+    const other = segmentOf(
+      subscriber('d', { topics: ['video'], keywords: { include: [' gnn '], exclude: [] } }),
+    );
+    expect(capped.id).not.toBe(graphs.id);
+    expect(capped.settings.topics).toBe(graphs.settings.topics);
+    expect(capped.settings.keywords.exclude).toBe(graphs.settings.keywords.include);
+    expect(other.settings.keywords.include).toBe(capped.settings.keywords.include);
+    expect(other.settings.keywords.include).toEqual(['gnn']);
+    expect(other.settings.topics).toEqual(['video']);
+  });
 });
 
 describe('planIssue on a mixed list', () => {
@@ -114,6 +143,19 @@ describe('planIssue on a mixed list', () => {
     for (const objects of byContent.values()) expect(objects.size).toBe(1);
     expect(byContent.size).toBeLessThan(papers.length);
     expect(new Set(papers).size).toBe(byContent.size);
+  });
+
+  it('keeps one array per distinct selection, and one list of issue dates per pool', () => {
+    const result = plan(mixedList());
+    const bySelection = new Map<string, Set<object>>();
+    for (const segment of result.segments) {
+      const key = JSON.stringify(segment.papers);
+      bySelection.set(key, (bySelection.get(key) ?? new Set()).add(segment.papers));
+    }
+    for (const arrays of bySelection.values()) expect(arrays.size).toBe(1);
+    expect(bySelection.size).toBeLessThan(result.segments.length);
+    const dates = new Set(result.segments.map((segment) => segment.issueDates));
+    expect(dates.size).toBeLessThanOrEqual(2);
   });
 });
 
