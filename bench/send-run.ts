@@ -26,6 +26,8 @@ export interface SendRunInput {
   secret: string;
   /** Where the RSS report goes (a temporary file). */
   rssFile: string;
+  /** More environment for the sender (the allocator setting measured beside the default). */
+  env?: Record<string, string>;
 }
 
 export async function runSend(input: SendRunInput): Promise<SendRun> {
@@ -53,6 +55,7 @@ export async function runSend(input: SendRunInput): Promise<SendRun> {
         SMTP_URL: input.smtpUrl,
         PAPERBOY_SECRET: input.secret,
         PAPERBOY_BENCH_RSS_FILE: input.rssFile,
+        ...input.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
