@@ -328,16 +328,19 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
   const sampleDir = join(dir, 'sample');
   const sink = await startSink({ sampleDir, sampleEvery: Math.max(1, Math.floor(planned / 60)) });
   try {
+    const sendTheList = (rssFile: string, env?: Record<string, string>) =>
+      runSend({
+        source: SEED,
+        date: DATE,
+        subscribersPath,
+        configPath,
+        smtpUrl: sink.url,
+        secret: SECRET,
+        rssFile: join(dir, rssFile),
+        env,
+      });
     log(`${size} subscribers: sending ${planned} messages through ${sink.url}`);
-    const send = await runSend({
-      source: SEED,
-      date: DATE,
-      subscribersPath,
-      configPath,
-      smtpUrl: sink.url,
-      secret: SECRET,
-      rssFile: join(dir, 'rss.json'),
-    });
+    const send = await sendTheList('rss.json');
     const received = await sink.report();
     const duplicates = Object.values(received.perRecipient).filter((n) => n > 1).length;
     const check = await checkSample(sampleDir, plan, papers, parseKeyring(SECRET), 'example.org');
@@ -360,16 +363,7 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
     for (const done of ['ledger', 'archive', 'history.json']) {
       rmSync(join(context.config.dataDir, done), { recursive: true, force: true });
     }
-    const tuned = await runSend({
-      source: SEED,
-      date: DATE,
-      subscribersPath,
-      configPath,
-      smtpUrl: sink.url,
-      secret: SECRET,
-      rssFile: join(dir, 'rss-tuned.json'),
-      env: TUNED_ALLOCATOR,
-    });
+    const tuned = await sendTheList('rss-tuned.json', TUNED_ALLOCATOR);
     const tunedReceived = await sink.report();
     if (tuned.exitCode !== 0 || tunedReceived.messages !== planned) {
       problems.push(

@@ -6,6 +6,7 @@
 // weekly on another day, nothing on their topics), and an object with its two strings each held
 // about 4 MB in the heap from the scan to the end of the send (issue 7). Packed, one costs its
 // record plus 13 bytes, outside the collected heap.
+import { NumberedTexts } from './numbered-texts.js';
 import type { RecipientBook } from './recipient-book.js';
 import { SKIP_REASONS, type SkippedSubscriber, type SkipReason } from './types.js';
 
@@ -23,22 +24,6 @@ export function findSkipped(
   return undefined;
 }
 
-/** Each distinct text once, known by its index. */
-class Texts {
-  readonly list: string[] = [];
-  private readonly index = new Map<string, number>();
-
-  indexOf(text: string): number {
-    let at = this.index.get(text);
-    if (at === undefined) {
-      at = this.list.length;
-      this.list.push(text);
-      this.index.set(text, at);
-    }
-    return at;
-  }
-}
-
 const NO_SEGMENT = -1;
 
 /** Gathers a plan's skips as the planner meets them; `pack` lays them out in the plan's order. */
@@ -48,8 +33,8 @@ export class SkipRecorder {
   private readonly reasons: number[] = [];
   private readonly details: number[] = [];
   private readonly segments: number[] = [];
-  private readonly detailTexts = new Texts();
-  private readonly segmentIds = new Texts();
+  private readonly detailTexts = new NumberedTexts();
+  private readonly segmentIds = new NumberedTexts();
 
   constructor(private readonly book: RecipientBook) {}
 
@@ -57,8 +42,8 @@ export class SkipRecorder {
   add(start: number, reason: SkipReason, detail: string, segmentId: string | null): void {
     this.starts.push(start);
     this.reasons.push(SKIP_REASONS.indexOf(reason));
-    this.details.push(this.detailTexts.indexOf(detail));
-    this.segments.push(segmentId === null ? NO_SEGMENT : this.segmentIds.indexOf(segmentId));
+    this.details.push(this.detailTexts.numberOf(detail));
+    this.segments.push(segmentId === null ? NO_SEGMENT : this.segmentIds.numberOf(segmentId));
   }
 
   get length(): number {

@@ -10,6 +10,7 @@ import { createPaperMatcher } from '../../src/plan/match-paper.js';
 import {
   createSegmenter,
   normalizeKeywords,
+  SEGMENTER_RECENT_KEYS,
   segmentId,
   selectionSettings,
 } from '../../src/plan/segment-settings.js';
@@ -75,6 +76,26 @@ describe('createSegmenter', () => {
       segmentOf(subscriber('d', { maxPapers: null })).id,
     );
     expect(createSegmenter(5)(subscriber('e')).settings.maxPapers).toBe(5);
+  });
+
+  it('stays right, one object per segment, past the settings it remembers', () => {
+    const segmentOf = createSegmenter(10);
+    const people = Array.from({ length: SEGMENTER_RECENT_KEYS + 500 }, (_, i) =>
+      // Two raw spellings of each segment ("term n", "Term n"); the 600 met again at the end were
+      // forgotten 4,000 keys before.
+      subscriber(`p${i}`, {
+        keywords: { include: [i % 2 ? `Term ${i >> 1}` : `term ${i >> 1}`], exclude: [] },
+      }),
+    );
+    const seen = new Map<string, object>();
+    for (const person of [...people, ...people.slice(0, 600)]) {
+      const settings = selectionSettings(person, 10);
+      const segment = segmentOf(person);
+      expect(segment).toEqual({ settings, id: segmentId(settings) });
+      const first = seen.get(segment.id) ?? segment;
+      expect(segment).toBe(first);
+      seen.set(segment.id, first);
+    }
   });
 
   it('shares one object per segment, and one array per distinct list, between segments', () => {

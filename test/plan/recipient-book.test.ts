@@ -34,8 +34,53 @@ describe('RecipientBook', () => {
       (at, i) => JSON.stringify(book.read(at)) !== JSON.stringify(made(i)),
     );
     expect(wrong).toEqual([]);
-    expect(new Set(starts.map((at) => Math.floor(at / 2 ** 20))).size).toBeGreaterThan(4);
-    expect(book.size).toBeLessThan(6_000_000);
+    expect(new Set(starts.map((at) => Math.floor(at / 2 ** 20))).size).toBeGreaterThan(2);
+    expect(book.size).toBeLessThan(3_500_000);
+  });
+
+  it('packs the usual id and a shared domain small, and keeps any other text as it was', () => {
+    const book = new RecipientBook();
+    const plain = book.add({
+      subscriberId: 'sub_00000005829333d2',
+      email: 'r5@example.org',
+      name: null,
+    });
+    const before = book.size;
+    book.add({ subscriberId: 'sub_00000006829333d2', email: 'r6@example.org', name: null });
+    // flags, the id's 8 bytes and their count, "r6" and its length, the domain's number
+    expect(book.size - before).toBe(1 + 9 + 4 + 2);
+    expect(book.read(plain)).toEqual({
+      subscriberId: 'sub_00000005829333d2',
+      email: 'r5@example.org',
+      name: null,
+    });
+    const odd: Recipient[] = [
+      { subscriberId: 'sub_abc', email: 'odd@example.org', name: 'odd hex' },
+      { subscriberId: 'sub_ABCD', email: 'Upper@Example.ORG', name: 'upper hex, upper domain' },
+      { subscriberId: 'sub_ana', email: 'no-at-sign', name: null },
+      { subscriberId: `sub_${'ab'.repeat(128)}`, email: 'long@id.example', name: null },
+      { subscriberId: '', email: '', name: '' },
+      { subscriberId: 'sub_00', email: '"a@b"@exämple.org', name: '@' },
+      { subscriberId: 'sub_ff', email: 'x@', name: null },
+    ];
+    const starts = odd.map((recipient) => book.add(recipient));
+    expect(starts.map((at) => book.read(at))).toEqual(odd);
+    expect(starts.map((at) => book.emailAt(at))).toEqual(odd.map((r) => r.email));
+    expect(starts.map((at) => book.subscriberIdAt(at))).toEqual(odd.map((r) => r.subscriberId));
+  });
+
+  it('keeps addresses whole once its list of domains is full', () => {
+    const book = new RecipientBook();
+    const made = (i: number): Recipient => ({
+      subscriberId: `sub_${i.toString(16).padStart(8, '0')}`,
+      email: `a@d${i}.example`,
+      name: null,
+    });
+    const starts = Array.from({ length: 70_000 }, (_, i) => book.add(made(i)));
+    const wrong = starts.filter(
+      (at, i) => JSON.stringify(book.read(at)) !== JSON.stringify(made(i)),
+    );
+    expect(wrong).toEqual([]);
   });
 
   it('refuses a text too long for its record or for a chunk, naming the address', () => {

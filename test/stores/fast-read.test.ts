@@ -14,6 +14,7 @@ import {
   createFileSchema,
   createRecordSchema,
   createRecordValidator,
+  VALIDATOR_RECENT_SETTINGS,
 } from '../../src/stores/subscriber-schema.js';
 import type { Subscriber } from '../../src/types.js';
 import { TOPIC_IDS } from './read-valid.js';
@@ -108,6 +109,22 @@ describe('createRecordValidator', () => {
       expect(validate(record), JSON.stringify(record)).toEqual(
         expected.success ? expected.data : null,
       );
+    }
+  });
+
+  it('stays right when it has seen more distinct settings than it remembers', () => {
+    const schema = createRecordSchema(TOPIC_IDS);
+    const validate = createRecordValidator(TOPIC_IDS);
+    const records = Array.from({ length: VALIDATOR_RECENT_SETTINGS + 500 }, (_, i) => ({
+      ...BASE,
+      // Every 7th invalid (a cap over the limit), so forgotten verdicts of both kinds come back.
+      keywords: { include: [`term ${i}`], exclude: [] },
+      maxPapers: i % 7 === 0 ? 1000 : 5,
+    }));
+    // The first records are forgotten by the time the second pass reaches them.
+    for (const record of [...records, ...records.slice(0, 600)]) {
+      const expected = schema.safeParse(record);
+      expect(validate(record)).toEqual(expected.success ? expected.data : null);
     }
   });
 
