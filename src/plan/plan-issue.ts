@@ -252,19 +252,25 @@ export function createPlanner(
   const notToday = new Map<Weekday, string>();
   let count = 0;
 
+  function skip(
+    subscriber: Subscriber,
+    reason: SkipReason,
+    detail: string,
+    segmentId: string | null,
+  ): void {
+    const start = book.add({ subscriberId: subscriber.id, email: subscriber.email, name: null });
+    skips.add(start, reason, detail, segmentId);
+  }
+
   function add(subscriber: Subscriber): void {
     count++;
-    const skip = (reason: SkipReason, detail: string, segmentId: string | null): void => {
-      const start = book.add({ subscriberId: subscriber.id, email: subscriber.email, name: null });
-      skips.add(start, reason, detail, segmentId);
-    };
     if (subscriber.status === 'unsubscribed') {
       const on = subscriber.unsubscribedAt?.slice(0, 10);
-      skip('unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null);
+      skip(subscriber, 'unsubscribed', on ? `unsubscribed on ${on}` : 'unsubscribed', null);
       return;
     }
     if (subscriber.status === 'bounced') {
-      skip('bounced', 'the address bounced; it is suppressed', null);
+      skip(subscriber, 'bounced', 'the address bounced; it is suppressed', null);
       return;
     }
     const { settings, id } = segmentOf(subscriber);
@@ -285,7 +291,7 @@ export function createPlanner(
           detail = `weekly on ${settings.weekday}; next digest ${next}`;
           notToday.set(settings.weekday, detail);
         }
-        skip('weekly-not-today', detail, id);
+        skip(subscriber, 'weekly-not-today', detail, id);
         return;
       }
     }
