@@ -14,9 +14,9 @@ import { PaperboyError } from '../errors.js';
 import {
   type Plan,
   readHistory,
-  recordAndPrune,
+  recordedAndPruned,
   type SendHistory,
-  writeHistory,
+  writeHistorySegments,
 } from '../plan/index.js';
 
 /** The plan's segments that some recipient received, as recordPlan takes them. */
@@ -30,8 +30,16 @@ export function updateHistory(
   plan: Plan,
   sentSegmentIds: ReadonlySet<string>,
 ): SendHistory {
+  return {
+    version: 1,
+    segments: Object.fromEntries(updatedSegments(history, plan, sentSegmentIds)),
+  };
+}
+
+/** updateHistory's segment entries in order, made one at a time as the file is written. */
+function updatedSegments(history: SendHistory, plan: Plan, sentSegmentIds: ReadonlySet<string>) {
   // Pruned relative to the issue date: nothing a later issue could need is dropped.
-  return recordAndPrune(
+  return recordedAndPruned(
     history,
     { date: plan.date, segments: sentSegments(plan, sentSegmentIds) },
     plan.options.historyDays,
@@ -62,7 +70,7 @@ export async function recordSentHistory(
   }
   try {
     const history = await readHistory(path);
-    await writeHistory(path, updateHistory(history, plan, sentSegmentIds));
+    await writeHistorySegments(path, updatedSegments(history, plan, sentSegmentIds));
   } finally {
     await release().catch(() => undefined);
   }

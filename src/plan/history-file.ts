@@ -10,7 +10,7 @@ import { formatZodIssue } from '../sources/json-path.js';
 import { parseJsonText } from '../sources/parse-json-text.js';
 import { prettyJsonWithRecord } from '../stores/json-pieces.js';
 import { writePiecesAtomically } from '../stores/write-pieces.js';
-import { emptyHistory } from './history.js';
+import { emptyHistory, type SegmentSends } from './history.js';
 import type { SendHistory } from './types.js';
 
 export const HISTORY_FILE = 'history.json';
@@ -74,29 +74,35 @@ export async function readHistory(path: string): Promise<SendHistory> {
 }
 
 /**
- * The file's text, a segment at a time: `JSON.stringify(history, null, 2)` and a newline, never
- * whole (a history of thousands of segments is megabytes).
+ * The file's text, a segment at a time: `JSON.stringify({ version: 1, segments }, null, 2)` and a
+ * newline for the history with these segment entries, never whole (a history of thousands of
+ * segments is megabytes).
  */
-export function historyText(history: SendHistory): Iterable<string> {
-  return prettyJsonWithRecord(
-    { version: history.version },
-    'segments',
-    Object.entries(history.segments),
-  );
+export function historyText(segments: Iterable<[string, SegmentSends]>): Iterable<string> {
+  return prettyJsonWithRecord({ version: 1 }, 'segments', segments);
 }
 
 /**
- * Writes the history atomically (a temporary file renamed over the old one), so a crash leaves
- * the old history or the new one, never half of one. Creates the folder when needed.
+ * Writes a history atomically (a temporary file renamed over the old one), so a crash leaves the
+ * old history or the new one, never half of one. Creates the folder when needed. The segment
+ * entries are read as they are written, so they may be made one at a time (recordedAndPruned).
  */
-export async function writeHistory(path: string, history: SendHistory): Promise<void> {
+export async function writeHistorySegments(
+  path: string,
+  segments: Iterable<[string, SegmentSends]>,
+): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writePiecesAtomically(path, historyText(history));
+    await writePiecesAtomically(path, historyText(segments));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new PaperboyError('store', `${path}: send history cannot be written (${code})`, {
       cause: error,
     });
   }
+}
+
+/** writeHistorySegments for a whole history. */
+export function writeHistory(path: string, history: SendHistory): Promise<void> {
+  return writeHistorySegments(path, Object.entries(history.segments));
 }

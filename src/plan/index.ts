@@ -4,10 +4,10 @@ export {
   emptyHistory,
   pruneHistory,
   recentlySent,
-  recordAndPrune,
+  recordedAndPruned,
   recordPlan,
 } from './history.js';
-export { HISTORY_FILE, readHistory, writeHistory } from './history-file.js';
+export { HISTORY_FILE, readHistory, writeHistory, writeHistorySegments } from './history-file.js';
 export { createPlanner, type Planner, planIssue, WEEK_DAYS } from './plan-issue.js';
 export { type RecipientList, someRecipient } from './recipient-book.js';
 export { segmentId, selectionSettings } from './segment-settings.js';

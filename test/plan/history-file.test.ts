@@ -105,7 +105,7 @@ describe('historyText', () => {
       [300, 4],
     ] as const) {
       const history = randomHistory(segments, seed);
-      const pieces = [...historyText(history)];
+      const pieces = [...historyText(Object.entries(history.segments))];
       expect(pieces.join('')).toBe(`${JSON.stringify(history, null, 2)}\n`);
       expect(pieces.length).toBe(segments + 2);
     }

@@ -1,6 +1,12 @@
 // The send history, pure: what counts as already sent, recording a plan, pruning.
 import { describe, expect, it } from 'vitest';
-import { emptyHistory, pruneHistory, recentlySent, recordPlan } from '../../src/plan/history.js';
+import {
+  emptyHistory,
+  pruneHistory,
+  recentlySent,
+  recordedAndPruned,
+  recordPlan,
+} from '../../src/plan/history.js';
 import type { Plan, SendHistory } from '../../src/plan/types.js';
 import { outcome, plainPlan, plan, SEED, subscriber } from './plan-helpers.js';
 
@@ -142,5 +148,53 @@ describe('pruneHistory', () => {
     expect(pruneHistory(history({ a: '2025-10-30', b: '2025-10-31' }), '2025-10-31', 0)).toEqual(
       history({ b: '2025-10-31' }),
     );
+  });
+});
+
+describe('recordedAndPruned', () => {
+  // What a send writes as it ends, a segment at a time: it must be recordPlan then pruneHistory.
+  const ids = (count: number, prefix: string) =>
+    Array.from({ length: count }, (_, i) => `${prefix}${(i * 7919) % count}`);
+
+  it('is recordPlan then pruneHistory, as entries in id order', () => {
+    const before: SendHistory = { version: 1, segments: {} };
+    const days = ['2025-09-15', '2025-10-02', '2025-10-20', '2025-10-30', '2025-11-03'];
+    ids(300, 'seg_').forEach((id, i) => {
+      // some segments only in the history, some only in the plan, most in both
+      if (i % 5 !== 0) {
+        before.segments[id] = Object.fromEntries(
+          ids(1 + (i % 6), 'p').map((paperId, j) => [paperId, days[(i + j) % days.length]]),
+        );
+      }
+    });
+    const plannedSegments = Object.fromEntries(
+      ids(300, 'seg_')
+        .filter((_, i) => i % 7 !== 0)
+        .map((id, i) => [id, ids(i % 4, 'p')]),
+    );
+    // an unusual id sorts among the rest by code units, as the file always had them
+    plannedSegments.__proto__x = ['p1'];
+    plannedSegments.Zeta = ['p2'];
+    const plan = planned('2025-10-31', plannedSegments);
+
+    const entries = [...recordedAndPruned(before, plan, 10)];
+    const expected = pruneHistory(recordPlan(before, plan), '2025-10-31', 10);
+    expect(Object.fromEntries(entries)).toEqual(expected.segments);
+    const keys = entries.map(([id]) => id);
+    expect(keys).toEqual(Object.keys(expected.segments));
+    expect(keys).toEqual([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(entries.every(([, sends]) => Object.keys(sends).length > 0)).toBe(true);
+    // the history it was given is not changed
+    expect(before.segments[ids(300, 'seg_')[1] as string]).toBeDefined();
+  });
+
+  it('makes each entry when it is asked for', () => {
+    const plan = planned('2025-10-31', { seg_a: ['p1'], seg_b: ['p2'] });
+    const entries = recordedAndPruned(emptyHistory(), plan, 10)[Symbol.iterator]();
+    expect(entries.next().value).toEqual(['seg_a', { p1: '2025-10-31' }]);
+    // a segment's papers read after the first entry was made: the second sees the change
+    (plan.segments[1]?.papers[0] as { paperId: string }).paperId = 'p3';
+    expect(entries.next().value).toEqual(['seg_b', { p3: '2025-10-31' }]);
+    expect(entries.next().done).toBe(true);
   });
 });
