@@ -14,6 +14,7 @@ import { PaperboyError } from '../errors.js';
 import type { Issue, Paper, SelectionSettings, Subscriber, Weekday } from '../types.js';
 import { recentlySent } from './history.js';
 import { createPaperMatcher } from './match-paper.js';
+import { NumberColumn } from './number-column.js';
 import { compareRank } from './rank-papers.js';
 import { PackedRecipients, RecipientBook } from './recipient-book.js';
 import { createSegmenter } from './segment-settings.js';
@@ -172,40 +173,75 @@ function emptyDetail(
   return `no papers on your topics in ${span}`;
 }
 
-/** How sortedByEmail reads an item's keys. */
-interface EmailKeys<T> {
-  email(item: T): string;
-  subscriberId(item: T): string;
+/** How orderByEmail reads the keys of the n-th item. */
+interface EmailKeys {
+  email(n: number): string;
+  subscriberId(n: number): string;
   /** Sorted by this first, when given. */
-  rank?(item: T): number;
+  rank?(n: number): number;
 }
 
 /**
- * By lower-cased address, then id; by `rank` first when given. Each address is lower-cased once,
- * not at every comparison (the skipped list of 100,000 subscribers is far from sorted); ids are
- * read only to break a tie.
+ * The numbers 0 to count - 1, ordered by their items' lower-cased address, then id; by `rank`
+ * first when given. Each address is lower-cased once, not at every comparison (the skipped list
+ * of 100,000 subscribers is far from sorted); ids are read only to break a tie.
  */
-function sortedByEmail<T>(items: readonly T[], keys: EmailKeys<T>): T[] {
-  const emails = items.map((item) => keys.email(item).toLowerCase());
-  const ranks = keys.rank ? items.map(keys.rank) : null;
-  const order = items.map((_, index) => index);
+function orderByEmail(count: number, keys: EmailKeys): Uint32Array {
+  const emails = Array.from({ length: count }, (_, n) => keys.email(n).toLowerCase());
+  const rank = keys.rank;
+  const ranks = rank ? Int32Array.from({ length: count }, (_, n) => rank(n)) : null;
   const compare = (i: number, j: number): number => {
     const byRank = ranks ? (ranks[i] as number) - (ranks[j] as number) : 0;
     if (byRank !== 0) return byRank;
     const x = emails[i] as string;
     const y = emails[j] as string;
     if (x !== y) return x < y ? -1 : 1;
-    return keys.subscriberId(items[i] as T) < keys.subscriberId(items[j] as T) ? -1 : 1;
+    return keys.subscriberId(i) < keys.subscriberId(j) ? -1 : 1;
   };
-  return order.sort(compare).map((index) => items[index] as T);
+  return Uint32Array.from({ length: count }, (_, n) => n).sort(compare);
 }
 
-/** A segment's recipients (where their records start in `book`), in sortedByEmail's order. */
-function startsByEmail(book: RecipientBook, starts: readonly number[]): number[] {
-  return sortedByEmail(starts, {
-    email: (at) => book.emailAt(at),
-    subscriberId: (at) => book.subscriberIdAt(at),
+/** Sorts a segment's recipients (where their records start in `book`) in place, by address. */
+function sortByEmail(book: RecipientBook, starts: Uint32Array): void {
+  const order = orderByEmail(starts.length, {
+    email: (n) => book.emailAt(starts[n] as number),
+    subscriberId: (n) => book.subscriberIdAt(starts[n] as number),
   });
+  starts.set(order.map((n) => starts[n] as number));
+}
+
+/** Subscribers of the same settings, as the planner meets them: a segment to be. */
+interface Group {
+  id: string;
+  settings: SelectionSettings;
+  /** Its place among the groups, from 0, in the order they were met. */
+  number: number;
+  /** Its recipients so far. */
+  size: number;
+}
+
+/**
+ * Every recipient's record offset, a group after another in the order the groups were met (see
+ * PackedRecipients), each group's in the order they came: a counting sort of the two columns.
+ * Group n's are `order[firsts[n]..firsts[n + 1])`.
+ */
+function groupArrivals(
+  arrivals: NumberColumn,
+  groupOfArrival: NumberColumn,
+  groups: readonly Group[],
+): { order: Uint32Array; firsts: Uint32Array } {
+  const firsts = new Uint32Array(groups.length + 1);
+  for (const group of groups) firsts[group.number + 1] = group.size;
+  for (let n = 1; n < firsts.length; n++) {
+    firsts[n] = (firsts[n] as number) + (firsts[n - 1] as number);
+  }
+  const order = new Uint32Array(arrivals.length);
+  const next = firsts.slice(0, -1);
+  for (let n = 0; n < arrivals.length; n++) {
+    const group = groupOfArrival.at(n);
+    order[(next[group] as number)++] = arrivals.at(n);
+  }
+  return { order, firsts };
 }
 
 /** Plans an issue one subscriber at a time: `add` each, then `finish` once. */
@@ -242,11 +278,14 @@ export function createPlanner(
   const { issue } = input;
   const date = issue.date;
   const weekday = weekdayOf(date);
-  // Recipients go into the book as they come; a group holds only where their records start.
+  // Recipients go into the book as they come; for each, where its record starts and the number
+  // of its group (a segment to be) are kept, in two columns.
   const book = new RecipientBook();
-  // So do the skipped, without their names (a skip never shows one).
+  const arrivals = new NumberColumn();
+  const groupOfArrival = new NumberColumn();
+  // The skipped go into the book too, without their names (a skip never shows one).
   const skips = new SkipRecorder(book);
-  const groups = new Map<string, { settings: SelectionSettings; starts: number[] }>();
+  const groups = new Map<string, Group>();
   const segmentOf = createSegmenter(options.maxPapers);
   // One detail text per weekday, not one per weekly subscriber.
   const notToday = new Map<Weekday, string>();
@@ -297,12 +336,14 @@ export function createPlanner(
     }
     let group = groups.get(id);
     if (!group) {
-      group = { settings, starts: [] };
+      group = { id, settings, number: groups.size, size: 0 };
       groups.set(id, group);
     }
-    group.starts.push(
+    group.size++;
+    arrivals.push(
       book.add({ subscriberId: subscriber.id, email: subscriber.email, name: subscriber.name }),
     );
+    groupOfArrival.push(group.number);
   }
 
   return { add, finish };
@@ -312,18 +353,16 @@ export function createPlanner(
     const weekly = weeklyPool(issue, input.recent ?? []);
     const segments: Segment[] = [];
     const planned: PlannedPapers = { papers: new Map(), selections: new Map() };
-    // Every segment's record offsets, a segment after another (see PackedRecipients).
-    let grouped = 0;
-    for (const group of groups.values()) grouped += group.starts.length;
-    const order = new Uint32Array(grouped);
-    let filled = 0;
-    for (const [id, { settings, starts }] of groups) {
+    const { order, firsts } = groupArrivals(arrivals, groupOfArrival, [...groups.values()]);
+    for (const { id, settings, number } of groups.values()) {
       const pool = settings.frequency === 'weekly' ? weekly : daily;
       const sent = recentlySent(history, id, date, options.historyDays);
       const selection = selectPapers(pool, settings, sent, planned);
-      const from = filled;
-      for (const at of startsByEmail(book, starts)) order[filled++] = at;
-      const recipients = new PackedRecipients(book, order, from, filled);
+      const from = firsts[number] as number;
+      const to = firsts[number + 1] as number;
+      const starts = order.subarray(from, to);
+      sortByEmail(book, starts);
+      const recipients = new PackedRecipients(book, order, from, to);
       const emptyReason: EmptyReason | null =
         selection.papers.length > 0
           ? null
@@ -357,14 +396,11 @@ export function createPlanner(
     }
 
     segments.sort((a, b) => b.recipients.length - a.recipients.length || (a.id < b.id ? -1 : 1));
-    const skipOrder = sortedByEmail(
-      Array.from({ length: skips.length }, (_, n) => n),
-      {
-        email: (n) => book.emailAt(skips.startAt(n)),
-        subscriberId: (n) => book.subscriberIdAt(skips.startAt(n)),
-        rank: (n) => skips.rankAt(n),
-      },
-    );
+    const skipOrder = orderByEmail(skips.length, {
+      email: (n) => book.emailAt(skips.startAt(n)),
+      subscriberId: (n) => book.subscriberIdAt(skips.startAt(n)),
+      rank: (n) => skips.rankAt(n),
+    });
     const skipped = skips.pack(skipOrder);
     const issueDates = [...new Set([date, ...segments.flatMap((s) => s.issueDates)])].sort();
     const recipientCount = segments.reduce((sum, segment) => sum + segment.recipients.length, 0);

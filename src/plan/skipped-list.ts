@@ -6,6 +6,7 @@
 // weekly on another day, nothing on their topics), and an object with its two strings each held
 // about 4 MB in the heap from the scan to the end of the send (issue 7). Packed, one costs its
 // record plus 13 bytes, outside the collected heap.
+import { NumberColumn } from './number-column.js';
 import { NumberedTexts } from './numbered-texts.js';
 import type { RecipientBook } from './recipient-book.js';
 import { SKIP_REASONS, type SkippedSubscriber, type SkipReason } from './types.js';
@@ -24,15 +25,16 @@ export function findSkipped(
   return undefined;
 }
 
-const NO_SEGMENT = -1;
+/** A skip's segment number when it has none. */
+const NO_SEGMENT = 0xffffffff;
 
 /** Gathers a plan's skips as the planner meets them; `pack` lays them out in the plan's order. */
 export class SkipRecorder {
   /** Per skip, in the order met: record offset, reason, detail and segment (NO_SEGMENT: none). */
-  private readonly starts: number[] = [];
-  private readonly reasons: number[] = [];
-  private readonly details: number[] = [];
-  private readonly segments: number[] = [];
+  private readonly starts = new NumberColumn();
+  private readonly reasons = new NumberColumn();
+  private readonly details = new NumberColumn();
+  private readonly segments = new NumberColumn();
   private readonly detailTexts = new NumberedTexts();
   private readonly segmentIds = new NumberedTexts();
 
@@ -52,26 +54,27 @@ export class SkipRecorder {
 
   /** Where the n-th skip's record starts in the book. */
   startAt(n: number): number {
-    return this.starts[n] as number;
+    return this.starts.at(n);
   }
 
   /** The n-th skip's reason, as its place in SKIP_REASONS. */
   rankAt(n: number): number {
-    return this.reasons[n] as number;
+    return this.reasons.at(n);
   }
 
   /** The skips in `order` (each a number as `add` was called, from 0). */
-  pack(order: readonly number[]): PackedSkips {
+  pack(order: ArrayLike<number>): PackedSkips {
     const starts = new Uint32Array(order.length);
     const reasons = new Uint8Array(order.length);
     const details = new Uint32Array(order.length);
-    const segments = new Int32Array(order.length);
-    order.forEach((n, at) => {
-      starts[at] = this.starts[n] as number;
-      reasons[at] = this.reasons[n] as number;
-      details[at] = this.details[n] as number;
-      segments[at] = this.segments[n] as number;
-    });
+    const segments = new Uint32Array(order.length);
+    for (let at = 0; at < order.length; at++) {
+      const n = order[at] as number;
+      starts[at] = this.starts.at(n);
+      reasons[at] = this.reasons.at(n);
+      details[at] = this.details.at(n);
+      segments[at] = this.segments.at(n);
+    }
     return new PackedSkips(this.book, {
       starts,
       reasons,
@@ -87,7 +90,7 @@ interface SkipColumns {
   starts: Uint32Array;
   reasons: Uint8Array;
   details: Uint32Array;
-  segments: Int32Array;
+  segments: Uint32Array;
   detailTexts: readonly string[];
   segmentIds: readonly string[];
 }

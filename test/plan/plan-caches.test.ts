@@ -152,6 +152,37 @@ describe('planIssue on a mixed list', () => {
     expect(formatPlan(result, TOPICS)).toContain('weekly on monday; next digest 2025-11-03');
   });
 
+  it('gives each segment exactly its subscribers, by address ignoring case, then id', () => {
+    // 2,500 recipients (past the planner's first 1,024 of each column), groups interleaved
+    const topics = [['graphs'], ['llm'], ['agents'], 'all', ['rl']];
+    const list = Array.from({ length: 2500 }, (_, index) => {
+      const n = (index * 7919) % 2500;
+      return subscriber(`r${n % 3 === 0 ? 'X' : 'x'}${n % 800}_${index}`, {
+        id: `sub_${String(2500 - index).padStart(5, '0')}`,
+        // every 800th an address alike but for case: the id breaks the tie
+        email: `${n % 2 === 0 ? 'R' : 'r'}${n % 800}@example.org`,
+        topics: topics[index % topics.length] as Subscriber['topics'],
+      });
+    });
+    const result = plan(list);
+    const key = (s: Subscriber) => segmentId(selectionSettings(s, 10));
+    for (const segment of result.segments) {
+      const expected = list
+        .filter((s) => key(s) === segment.id)
+        .sort((a, b) => {
+          const x = a.email.toLowerCase();
+          const y = b.email.toLowerCase();
+          return x !== y ? (x < y ? -1 : 1) : a.id < b.id ? -1 : 1;
+        })
+        .map((s) => s.id);
+      expect(Array.from(segment.recipients, (r) => r.subscriberId)).toEqual(expected);
+    }
+    // a topic with nothing on the day is skipped whole
+    expect(result.segments.length).toBeGreaterThanOrEqual(3);
+    expect(result.totals.recipients).toBeGreaterThan(1000);
+    expect(result.totals.recipients + result.skipped.length).toBe(2500);
+  });
+
   it('keeps one object per distinct planned paper, shared by the segments that have it', () => {
     const result = plan(mixedList());
     const papers = result.segments.flatMap((segment) => segment.papers);
