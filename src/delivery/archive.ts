@@ -147,6 +147,10 @@ function closeDay(day: OpenDay): void {
 export function createArchiveWriter(options: { dataDir: string; baseUrl: string }): ArchiveWriter {
   const days = new Map<string, OpenDay>();
   const pending = new Map<string, Map<string, ArchivedSegment>>();
+  // Each distinct subject once: a day's subject is its top paper's title, so thousands of
+  // segments share a few dozen (at 100,000 subscribers, 20 among 7,955 segments: 1.7 MB of copies
+  // held to the end of the send).
+  const subjects = new Map<string, string>();
   /** A page's bytes, until the next page: they are only written to the pack. */
   const utf8 = createUtf8Joiner();
 
@@ -169,9 +173,14 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
     day.packLength += page.length;
     const entries = pending.get(date) ?? new Map<string, ArchivedSegment>();
     pending.set(date, entries);
+    let subject = subjects.get(rendered.subject);
+    if (subject === undefined) {
+      subject = rendered.subject;
+      subjects.set(subject, subject);
+    }
     entries.set(segment.id, {
       id: segment.id,
-      subject: rendered.subject,
+      subject,
       topics: segment.settings.topics,
       papers: rendered.paperIds.length,
     });
@@ -186,6 +195,7 @@ export function createArchiveWriter(options: { dataDir: string; baseUrl: string 
         days.delete(date);
         closeDay(day);
       }
+      subjects.clear();
       for (const [date, entries] of pending) {
         pending.delete(date);
         const dir = join(archiveDir(options.dataDir), date);

@@ -163,7 +163,10 @@ describe('recordedAndPruned', () => {
       // some segments only in the history, some only in the plan, most in both
       if (i % 5 !== 0) {
         before.segments[id] = Object.fromEntries(
-          ids(1 + (i % 6), 'p').map((paperId, j) => [paperId, days[(i + j) % days.length] as string]),
+          ids(1 + (i % 6), 'p').map((paperId, j) => [
+            paperId,
+            days[(i + j) % days.length] as string,
+          ]),
         );
       }
     });
