@@ -11,10 +11,10 @@
 // - A segment left with no papers is dropped and its subscribers skipped, saying whether nothing
 //   matched or everything that matched was sent already; with `sendEmpty` it stays, `empty`.
 import { PaperboyError } from '../errors.js';
+import { NumberColumn } from '../number-column.js';
 import type { Issue, Paper, SelectionSettings, Subscriber, Weekday } from '../types.js';
 import { recentlySent } from './history.js';
 import { createPaperMatcher } from './match-paper.js';
-import { NumberColumn } from './number-column.js';
 import { compareRank } from './rank-papers.js';
 import { PackedRecipients, RecipientBook } from './recipient-book.js';
 import { createSegmenter } from './segment-settings.js';

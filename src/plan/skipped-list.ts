@@ -6,7 +6,7 @@
 // weekly on another day, nothing on their topics), and an object with its two strings each held
 // about 4 MB in the heap from the scan to the end of the send (issue 7). Packed, one costs its
 // record plus 13 bytes, outside the collected heap.
-import { NumberColumn } from './number-column.js';
+import { NumberColumn } from '../number-column.js';
 import { NumberedTexts } from './numbered-texts.js';
 import type { RecipientBook } from './recipient-book.js';
 import { SKIP_REASONS, type SkippedSubscriber, type SkipReason } from './types.js';

@@ -7,6 +7,8 @@
 // in 10^6 for a whole list of 100,000). A repeat is therefore only a "maybe": the caller then
 // checks the keys themselves, the slow way, and names the entries.
 
+import { NumberColumn } from '../number-column.js';
+
 /** A 53-bit number from two 32-bit FNV-1a hashes (different bases) of the UTF-16 code units. */
 export function fingerprint(text: string): number {
   let a = 0x811c9dc5;
@@ -22,30 +24,24 @@ export function fingerprint(text: string): number {
 
 /** Fingerprints in the order added. */
 export class Fingerprints {
-  private values = new Float64Array(1024);
-  private used = 0;
+  private readonly values = new NumberColumn(Float64Array);
 
   add(key: string): void {
-    if (this.used === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.used++] = fingerprint(key);
+    this.values.push(fingerprint(key));
   }
 
   get count(): number {
-    return this.used;
+    return this.values.length;
   }
 
   /** The fingerprint of the key added at `index`. */
   at(index: number): number {
-    return this.values[index] as number;
+    return this.values.at(index);
   }
 
   /** Two keys with the same fingerprint: maybe the same key twice. */
   mayRepeat(): boolean {
-    const sorted = this.values.slice(0, this.used).sort();
+    const sorted = this.values.copy().sort();
     for (let index = 1; index < sorted.length; index++) {
       if (sorted[index] === sorted[index - 1]) return true;
     }
