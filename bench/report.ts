@@ -16,7 +16,10 @@ export interface SizeResult {
   send: {
     wallMs: number;
     exitCode: number | null;
+    /** The median of peakRssRunsMB. */
     peakRssMB: number | null;
+    /** Each send's peak RSS: this send's first, then the same send's again (RSS_SENDS in all). */
+    peakRssRunsMB: (number | null)[];
     /**
      * CPU time per planned message (user and system, every thread): the sender's whole command
      * (start-up, plan and render included), and the sink's while it received them.
@@ -54,9 +57,10 @@ export interface SizeResult {
   speedup: { endToEnd: number; rendering: number };
   /**
    * The same send again with glibc's malloc told to map every block of 128 KB or more on its own
-   * (MALLOC_MMAP_THRESHOLD_, README: Performance), into a fresh ledger: the peak RSS it reached.
+   * (MALLOC_MMAP_THRESHOLD_, README: Performance), each into a fresh ledger: the median of the
+   * peaks, and each peak.
    */
-  tunedAllocator: { peakRssMB: number | null; sinkMessages: number };
+  tunedAllocator: { peakRssMB: number | null; peakRssRunsMB: (number | null)[] };
   checks: { sampled: number; problems: string[] };
 }
 
@@ -95,6 +99,24 @@ const TUNED_ALLOCATOR_ENV = Object.entries(TUNED_ALLOCATOR)
 
 /** How much the peak RSS may grow with a list ten times longer and still count as flat. */
 const FLAT_RSS_GROWTH = 0.1;
+
+/** The middle value (the mean of the middle two for an even count); null when any is unknown. */
+export function median(values: readonly (number | null)[]): number | null {
+  if (values.length === 0 || values.some((value) => value === null)) return null;
+  const sorted = (values as number[]).slice().sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** A median peak, with the range of the peaks it is the median of when there are several. */
+function peakText(peak: number | null, runs: readonly (number | null)[]): string {
+  if (peak === null) return '?';
+  const known = runs.filter((value): value is number => value !== null);
+  if (known.length < 2) return `${n(peak)} MB`;
+  return `${n(peak)} MB (${n(Math.min(...known))}–${n(Math.max(...known))})`;
+}
 
 export function targetsOf(results: Results): Target[] {
   const largest = results.sizes.reduce<SizeResult | null>(
@@ -159,7 +181,7 @@ export function targetsOf(results: Results): Target[] {
       targets.push({
         name: `peak RSS from ${n(tenth.subscribers)} to ${n(largest.subscribers)}`,
         target: `flat: within ${FLAT_RSS_GROWTH * 100}%`,
-        actual: `${n(from)} → ${n(to)} MB (${growth >= 0 ? '+' : ''}${n(growth * 100)}%)`,
+        actual: `${n(from)} → ${n(to)} MB (${growth >= 0 ? '+' : ''}${n(growth * 100)}%), medians`,
         met: growth <= FLAT_RSS_GROWTH,
       });
     }
@@ -175,6 +197,12 @@ function table(rows: string[][]): string {
 }
 
 /** The Markdown the README shows and the terminal prints. */
+/** How many sends each size's peak RSS is the median of. */
+function sendsText(results: Results): string {
+  const counts = new Set(results.sizes.map((s) => s.send.peakRssRunsMB.length));
+  return [...counts].join(' or ');
+}
+
 export function formatMarkdown(results: Results): string {
   const m = results.machine;
   const sizeRows = [
@@ -230,15 +258,13 @@ export function formatMarkdown(results: Results): string {
       ),
     ],
     [
-      '**peak RSS of the sender**',
-      ...results.sizes.map(
-        (s) => `**${s.send.peakRssMB === null ? '?' : n(s.send.peakRssMB)} MB**`,
-      ),
+      `**peak RSS of the sender** (median of ${sendsText(results)} sends; range)`,
+      ...results.sizes.map((s) => `**${peakText(s.send.peakRssMB, s.send.peakRssRunsMB)}**`),
     ],
     [
       `peak RSS with ${TUNED_ALLOCATOR_ENV}`,
       ...results.sizes.map((s) =>
-        s.tunedAllocator.peakRssMB === null ? '?' : `${n(s.tunedAllocator.peakRssMB)} MB`,
+        peakText(s.tunedAllocator.peakRssMB, s.tunedAllocator.peakRssRunsMB),
       ),
     ],
     [

@@ -1,7 +1,7 @@
 // The targets table the benchmark prints (bench/report.ts), on made-up figures: the peak RSS must
 // stay flat from 10k to 100k subscribers, as well as under 256 MB.
 import { describe, expect, it } from 'vitest';
-import { type Results, type SizeResult, targetsOf } from '../../bench/report.js';
+import { median, type Results, type SizeResult, targetsOf } from '../../bench/report.js';
 
 function resultsWith(rss: Record<number, number | null>): Results {
   const sizes = Object.entries(rss).map(
@@ -28,7 +28,7 @@ describe('targetsOf: peak RSS flat from 10k to 100k', () => {
     expect(target).toMatchObject({
       name: 'peak RSS from 10,000 to 100,000',
       target: 'flat: within 10%',
-      actual: '157 → 224 MB (+43%)',
+      actual: '157 → 224 MB (+43%), medians',
       met: false,
     });
   });
@@ -37,5 +37,15 @@ describe('targetsOf: peak RSS flat from 10k to 100k', () => {
     expect(flat(resultsWith({ 10000: 200, 100000: 215 }))?.met).toBe(true);
     expect(flat(resultsWith({ 1000: 130 }))).toBeUndefined();
     expect(flat(resultsWith({ 10000: null, 100000: 215 }))).toBeUndefined();
+  });
+});
+
+describe('median: the peak RSS the table gives for several sends', () => {
+  it('is the middle value, the mean of the middle two, or unknown when any peak is', () => {
+    expect(median([155, 147, 150])).toBe(150);
+    expect(median([150])).toBe(150);
+    expect(median([140, 150, 160, 146])).toBe(148);
+    expect(median([150, null, 147])).toBeNull();
+    expect(median([])).toBeNull();
   });
 });
