@@ -2,9 +2,10 @@
 // each list end to end through the built CLI to an SMTP sink in its own process, sends the sink's
 // sample of those messages again through the same SMTP pool to time the transport alone, measures
 // the straightforward per-recipient path on the same data, checks that what arrived is right, and
-// writes bench/results.json and the README's Performance table.
+// writes bench/results.json and the README's Performance table. Each list's peak RSS is the
+// median of three sends (two with --quick), and of three more with the allocator tuned.
 //
-//   npm run bench                    full run (a few minutes), updates results.json and README
+//   npm run bench                    full run (about 8 minutes), updates results.json and README
 //   npm run bench -- --quick         1k subscribers only, under a minute, changes no file
 //   npm run bench -- --sizes 1000,5000 --no-write
 //   npm run bench -- --postgres      PostgreSQL mode: 20k subscribers sent by 1, 2 and 4
@@ -366,7 +367,7 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
     // so the table gives the median of RSS_SENDS. Then as many with the allocator tuned (README:
     // Performance). Each goes into a fresh ledger, history and archive, or it would find everyone
     // sent (the compiled template stays), and each must reach every planned recipient.
-    const sendAgain = async (name: string, env?: Record<string, string>) => {
+    const sendAgain = async (name: string, label: string, env?: Record<string, string>) => {
       await sink.reset();
       for (const done of ['ledger', 'archive', 'history.json']) {
         rmSync(join(context.config.dataDir, done), { recursive: true, force: true });
@@ -375,7 +376,7 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
       const got = await sink.report();
       if (again.exitCode !== 0 || got.messages !== planned) {
         problems.push(
-          `${name}: exit ${again.exitCode}, the sink counted ${got.messages} of ${planned}`,
+          `${label}: exit ${again.exitCode}, the sink counted ${got.messages} of ${planned}`,
         );
       }
       return again.maxRssBytes === null ? null : again.maxRssBytes / 2 ** 20;
@@ -383,14 +384,20 @@ async function measureSize(size: number, work: string): Promise<SizeResult> {
     const peaks = [send.maxRssBytes === null ? null : send.maxRssBytes / 2 ** 20];
     for (let n = 2; n <= RSS_SENDS; n++) {
       log(`${size} subscribers: the same send again for its peak RSS (${n} of ${RSS_SENDS})`);
-      peaks.push(await sendAgain(`${n}`));
+      peaks.push(await sendAgain(`${n}`, `send ${n} of ${RSS_SENDS}`));
     }
     const tunedPeaks: (number | null)[] = [];
     for (let n = 1; n <= RSS_SENDS; n++) {
       log(
         `${size} subscribers: the same send with ${Object.keys(TUNED_ALLOCATOR).join(', ')} (${n} of ${RSS_SENDS})`,
       );
-      tunedPeaks.push(await sendAgain(`tuned-${n}`, TUNED_ALLOCATOR));
+      tunedPeaks.push(
+        await sendAgain(
+          `tuned-${n}`,
+          `send ${n} of ${RSS_SENDS}, allocator tuned`,
+          TUNED_ALLOCATOR,
+        ),
+      );
     }
 
     await sink.reset();
