@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { PaperboyError } from '../errors.js';
 import {
+  historyOf,
   type Plan,
   readHistory,
   recordedAndPruned,
@@ -30,10 +31,7 @@ export function updateHistory(
   plan: Plan,
   sentSegmentIds: ReadonlySet<string>,
 ): SendHistory {
-  return {
-    version: 1,
-    segments: Object.fromEntries(updatedSegments(history, plan, sentSegmentIds)),
-  };
+  return historyOf(updatedSegments(history, plan, sentSegmentIds));
 }
 
 /** updateHistory's segment entries in order, made one at a time as the file is written. */

@@ -81,7 +81,8 @@ function recordPapers(sent: Map<string, string>, papers: PlannedPapers, date: st
   }
 }
 
-function collected(segments: Iterable<[string, SegmentSends]>): SendHistory {
+/** A history of these segment entries (recordedAndPruned's, say), collected whole. */
+export function historyOf(segments: Iterable<[string, SegmentSends]>): SendHistory {
   return { version: 1, segments: Object.fromEntries(segments) };
 }
 
@@ -97,7 +98,7 @@ export function recordPlan(
   history: SendHistory,
   plan: Pick<Plan, 'date' | 'segments'>,
 ): SendHistory {
-  return collected(updatedSegments(history, { plan, keepFrom: null }));
+  return historyOf(updatedSegments(history, { plan, keepFrom: null }));
 }
 
 /**
@@ -109,7 +110,7 @@ export function pruneHistory(
   today: string,
   historyDays: number,
 ): SendHistory {
-  return collected(
+  return historyOf(
     updatedSegments(history, { plan: null, keepFrom: firstDayKept(today, historyDays) }),
   );
 }

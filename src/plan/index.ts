@@ -2,6 +2,7 @@
 export { formatPlan, planToJson } from './format-plan.js';
 export {
   emptyHistory,
+  historyOf,
   pruneHistory,
   recentlySent,
   recordedAndPruned,

@@ -212,7 +212,6 @@ function sortByEmail(book: RecipientBook, starts: Uint32Array): void {
 
 /** Subscribers of the same settings, as the planner meets them: a segment to be. */
 interface Group {
-  id: string;
   settings: SelectionSettings;
   /** Its place among the groups, from 0, in the order they were met. */
   number: number;
@@ -336,7 +335,7 @@ export function createPlanner(
     }
     let group = groups.get(id);
     if (!group) {
-      group = { id, settings, number: groups.size, size: 0 };
+      group = { settings, number: groups.size, size: 0 };
       groups.set(id, group);
     }
     group.size++;
@@ -354,7 +353,7 @@ export function createPlanner(
     const segments: Segment[] = [];
     const planned: PlannedPapers = { papers: new Map(), selections: new Map() };
     const { order, firsts } = groupArrivals(arrivals, groupOfArrival, [...groups.values()]);
-    for (const { id, settings, number } of groups.values()) {
+    for (const [id, { settings, number }] of groups) {
       const pool = settings.frequency === 'weekly' ? weekly : daily;
       const sent = recentlySent(history, id, date, options.historyDays);
       const selection = selectPapers(pool, settings, sent, planned);
